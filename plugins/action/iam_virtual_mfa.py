@@ -1,0 +1,124 @@
+# Copyright: Contributors to the mfaops.iam collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Controller side of iam_virtual_mfa: seed sources and the bootstrap file; the module does the AWS calls.
+
+Contract with the module: the action hands it a one-time key (``_seal_key``, no_log) only when a new bootstrap
+file can be written; the module creates a device only with that key and returns the seed sealed with it under
+``__bootstrap__``, which this plugin pops from every result before anything else sees it.
+"""
+
+from ansible.errors import AnsibleActionFail
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.argspec import BOOTSTRAP_RESULT_KEY
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.argspec import CONTROLLER_OPTIONS
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.argspec import CREATE_REFUSAL
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.argspec import MODULE_KWARGS
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.argspec import MODULE_NAME
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.argspec import SEAL_KEY
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.argspec import argument_spec
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.argspec import full_argument_spec
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.identity import account_id
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.identity import from_serial_number
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.seal import new_key
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.seal import unseal
+from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_file import BootstrapFile
+from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_file import BootstrapFileError
+from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_file import parse_mode
+from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_formats import HAS_QRCODE
+from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_formats import TEXT_METHODS
+from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_formats import render
+from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_formats import seed_from_text
+
+_PRIVATE_OPTIONS = (SEAL_KEY, CREATE_REFUSAL)
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _supports_check_mode = True
+    _supports_async = False
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        for option in _PRIVATE_OPTIONS:
+            if option in self._task.args:
+                raise AnsibleActionFail("%s is set by the action plugin only" % option)
+        _validation, params = self.validate_argument_spec(argument_spec=full_argument_spec(), **MODULE_KWARGS)
+        module_args = {key: value for key, value in self._task.args.items() if key not in CONTROLLER_OPTIONS}
+
+        target, key = self._prepare_bootstrap(params, module_args)
+        module_result = self._execute_module(module_name=MODULE_NAME, module_args=module_args, task_vars=task_vars)
+        bootstrap = module_result.pop(BOOTSTRAP_RESULT_KEY, None)
+        _hide_private_options(module_result)
+        result.update(module_result)
+        if bootstrap:
+            self._deliver(result, bootstrap, params, target, key, module_args, task_vars)
+        return result
+
+    def _prepare_bootstrap(self, params, module_args):
+        """Read a seed from an existing text bootstrap file, or prove a new one can be written and issue the key."""
+        if params["state"] not in ("present", "enabled") or not params["bootstrap_file"]:
+            return None, None
+        try:
+            target = BootstrapFile(params["bootstrap_file"], parse_mode(params["bootstrap_mode"]))
+            if target.exists():
+                if params["bootstrap_method"] in TEXT_METHODS and not params["seed"]:
+                    module_args["seed"] = self._read_seed(target)
+                module_args[CREATE_REFUSAL] = (
+                    "Virtual MFA device %s%s does not exist and bootstrap_file %s already exists: an existing bootstrap "
+                    "file is never replaced. Move it away (after checking whom it belongs to) or choose another path"
+                    % (params["path"], params["name"], target.path))
+                return target, None
+            if params["bootstrap_method"] == "QRCodePNG" and not HAS_QRCODE:
+                raise AnsibleActionFail("bootstrap_method=QRCodePNG needs the qrcode and pypng Python libraries on the controller")
+            target.check_writable(probe=not self._task.check_mode)
+        except BootstrapFileError as e:
+            raise AnsibleActionFail(str(e))
+        key = new_key()
+        module_args[SEAL_KEY] = key
+        return target, key
+
+    @staticmethod
+    def _read_seed(target):
+        try:
+            return seed_from_text(target.read_text())
+        except ValueError as e:
+            raise AnsibleActionFail("bootstrap_file %s holds no usable seed: %s" % (target.path, e))
+
+    def _deliver(self, result, bootstrap, params, target, key, module_args, task_vars):
+        """Write the seed of the device the module created; if that fails, delete the device again."""
+        mode = "%04o" % target.mode
+        result["bootstrap_file"] = dict(path=target.path, method=params["bootstrap_method"], mode=mode)
+        if bootstrap["sealed"] is None:  # check mode: the file would be written
+            return
+        serial = bootstrap["serial_number"]
+        try:
+            seed = unseal(key, bootstrap["sealed"])
+            label = params["label"] or "%s@%s" % (from_serial_number(serial).name, account_id(serial))
+            target.write(render(params["bootstrap_method"], seed, label, params["issuer"]))
+        except (BootstrapFileError, ValueError) as e:
+            del result["bootstrap_file"]
+            rollback = self._delete_device(serial, module_args, task_vars)
+            result.update(failed=True, changed=bool(rollback.get("failed")), msg="%s. %s" % (e, _rollback_outcome(serial, rollback)))
+
+    def _delete_device(self, serial, module_args, task_vars):
+        own_options = set(argument_spec()) | {"resource_tags"}
+        args = {key: value for key, value in module_args.items() if key not in own_options}
+        args.update(serial_number=serial, state="absent")
+        rollback = self._execute_module(module_name=MODULE_NAME, module_args=args, task_vars=task_vars)
+        rollback.pop(BOOTSTRAP_RESULT_KEY, None)
+        return rollback
+
+
+def _rollback_outcome(serial, rollback):
+    if rollback.get("failed"):
+        return (
+            "Virtual MFA device %s was created but nobody holds its seed, and deleting it failed (%s): delete it by hand"
+            % (serial, rollback.get("msg")))
+    return "Virtual MFA device %s was created, then deleted again since nobody would hold its seed" % serial
+
+
+def _hide_private_options(module_result):
+    module_args = module_result.get("invocation", {}).get("module_args", {})
+    for option in _PRIVATE_OPTIONS:
+        module_args.pop(option, None)

@@ -1,0 +1,66 @@
+# Copyright: Contributors to the mfaops.iam collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Which device a task means: name and path, or serial number (the device ARN), validated as IAM would."""
+
+import re
+
+_NAME = re.compile(r"^[\w+=,.@-]{1,226}$")
+_USER = re.compile(r"^[\w+=,.@-]{1,128}$")
+_PATH = re.compile(r"^(/|/[\x21-\x7E]*/)$")
+_SERIAL = re.compile(r"^arn:(?P<partition>aws[\w-]*):iam::(?P<account>\d{12}):mfa(?P<path>/(?:[\x21-\x7E]*/)?)(?P<name>[\w+=,.@-]+)$")
+ROOT_DEVICE_NAME = "root-account-mfa-device"
+
+
+class DeviceId:
+    """The identity of one virtual MFA device; ``serial_number`` is None until the device is known."""
+
+    def __init__(self, name, path, serial_number=None):
+        self.name = name
+        self.path = path
+        self.serial_number = serial_number
+
+    @property
+    def arn_suffix(self):
+        """The end of the serial number, ``:mfa<path><name>``; identifies the device within one account."""
+        return ":mfa%s%s" % (self.path, self.name)
+
+    def matches(self, serial_number):
+        return serial_number.endswith(self.arn_suffix) if self.serial_number is None else serial_number == self.serial_number
+
+
+def name_problem(name):
+    if not _NAME.match(name):
+        return "name %r is not a valid virtual MFA device name (1-226 characters of letters, digits and +=,.@_-)" % name
+    return None
+
+
+def user_problem(user):
+    if not _USER.match(user):
+        return "user %r is not a valid IAM user name (1-128 characters of letters, digits and +=,.@_-)" % user
+    return None
+
+
+def path_problem(path):
+    if len(path) > 512 or not _PATH.match(path):
+        return "path %r is not a valid IAM path ('/' or '/.../' with printable ASCII, at most 512 characters)" % path
+    return None
+
+
+def from_serial_number(serial_number):
+    """The DeviceId of an ARN, or raise ValueError naming what is wrong with it."""
+    match = _SERIAL.match(serial_number)
+    if not match:
+        raise ValueError(
+            "serial_number %r is not the ARN of a virtual MFA device (arn:aws:iam::<account id>:mfa/<path><name>)"
+            % serial_number
+        )
+    if match.group("name") == ROOT_DEVICE_NAME and match.group("path") == "/":
+        raise ValueError(
+            "serial_number %r is the root user's MFA device, which cannot be managed through the IAM API" % serial_number
+        )
+    return DeviceId(match.group("name"), match.group("path"), serial_number)
+
+
+def account_id(serial_number):
+    """The account ID in a device ARN."""
+    return serial_number.split(":")[4]

@@ -1,0 +1,79 @@
+# Copyright: Contributors to the mfaops.iam collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Checks of iam_virtual_mfa's input that IAM would otherwise reject mid-run: all done before any AWS call."""
+
+import re
+
+from .identity import from_serial_number
+from .identity import name_problem
+from .identity import path_problem
+from .identity import user_problem
+from .totp import normalize_seed
+
+MAX_TAGS = 50
+_CODE = re.compile(r"^\d{6}$")
+
+
+def tags_problem(tags):
+    if tags is None:
+        return None
+    if len(tags) > MAX_TAGS:
+        return "tags: %d tags given, IAM allows at most %d on a virtual MFA device" % (len(tags), MAX_TAGS)
+    for key, value in tags.items():
+        key, value = str(key), "" if value is None else str(value)
+        if not 1 <= len(key) <= 128:
+            return "tags: key %r must be 1-128 characters long" % key[:140]
+        if key.lower().startswith("aws:"):
+            return "tags: key %r uses the reserved prefix 'aws:'" % key
+        if len(value) > 256:
+            return "tags: the value of %r is %d characters long, IAM allows at most 256" % (key, len(value))
+    return None
+
+
+def codes_problem(params):
+    for option in ("authentication_code_1", "authentication_code_2"):
+        if params.get(option) is not None and not _CODE.match(params[option]):
+            return "%s must be exactly six digits" % option
+    return None
+
+
+def options_problem(params):
+    state = params["state"]
+    for option in ("resync", "reassign"):
+        if params[option] and state != "enabled":
+            return "%s=true only applies to state=enabled, not state=%s" % (option, state)
+    if params.get("authentication_code_1") is not None and state != "enabled":
+        return "authentication_code_1/authentication_code_2 only apply to state=enabled, not state=%s" % state
+    if params.get("user") is not None and state not in ("enabled",):
+        return "user only applies to state=enabled (state=%s leaves or makes the device unassigned)" % state
+    return None
+
+
+def seed_problem(seed):
+    if seed is None:
+        return None
+    try:
+        normalize_seed(seed)
+    except ValueError as e:
+        return "seed: %s" % e
+    return None
+
+
+def first_problem(params):
+    """The first thing wrong with the task's options, as a message, or None. Never includes the seed."""
+    checks = [lambda: options_problem(params), lambda: codes_problem(params), lambda: tags_problem(params.get("tags"))]
+    if params.get("name") is not None:
+        checks[:0] = [lambda: name_problem(params["name"]), lambda: path_problem(params["path"])]
+    if params.get("user") is not None:
+        checks.append(lambda: user_problem(params["user"]))
+    checks.append(lambda: seed_problem(params.get("seed")))
+    for check in checks:
+        problem = check()
+        if problem:
+            return problem
+    if params.get("serial_number") is not None:
+        try:
+            from_serial_number(params["serial_number"])
+        except ValueError as e:
+            return str(e)
+    return None

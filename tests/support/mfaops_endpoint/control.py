@@ -1,0 +1,62 @@
+"""The control API under /_mfaops/: health, request log, faults, reset and the seeds of created devices."""
+
+from __future__ import annotations
+
+import json
+import os
+from urllib.parse import parse_qs
+
+from . import iam_fidelity
+
+
+def _reset(app) -> dict:
+    from moto.moto_api._internal.models import moto_api_backend
+
+    with app.lock:
+        moto_api_backend.reset()
+    app.log.clear()
+    app.faults.reset()
+    return {"status": "ok"}
+
+
+def _faults(app, body: dict) -> tuple[int, object]:
+    try:
+        return 200, app.faults.update(body)
+    except (TypeError, ValueError) as e:
+        return 400, {"error": str(e)}
+
+
+def route(app, method: str, name: str, query: dict, body: dict) -> tuple[int, object]:
+    if (method, name) == ("GET", "health"):
+        return 200, {"status": "ok", "pid": os.getpid()}
+    if (method, name) == ("GET", "requests"):
+        return 200, app.log.entries(query.get("action", [None])[0])
+    if (method, name) == ("DELETE", "requests"):
+        app.log.clear()
+        return 200, {"status": "ok"}
+    if (method, name) == ("GET", "faults"):
+        return 200, app.faults.snapshot()
+    if (method, name) == ("POST", "faults"):
+        return _faults(app, body)
+    if (method, name) == ("POST", "reset"):
+        return 200, _reset(app)
+    if (method, name) == ("GET", "seeds"):
+        return 200, iam_fidelity.seeds()
+    return 404, {"error": f"no such control endpoint: {method} /_mfaops/{name}"}
+
+
+def handle(app, environ, start_response):
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    raw = environ["wsgi.input"].read(length) if length else b""
+    try:
+        body = json.loads(raw) if raw.strip() else {}
+        if not isinstance(body, dict):
+            raise ValueError("the body must be a JSON object")
+    except ValueError as e:
+        status, answer = 400, {"error": f"bad JSON body: {e}"}
+    else:
+        name = environ["PATH_INFO"][len("/_mfaops/"):].strip("/")
+        status, answer = route(app, environ["REQUEST_METHOD"], name, parse_qs(environ.get("QUERY_STRING", "")), body)
+    data = json.dumps(answer).encode()
+    start_response(f"{status} {'OK' if status == 200 else 'Error'}", [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
+    return [data]

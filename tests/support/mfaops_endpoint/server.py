@@ -1,0 +1,140 @@
+"""The WSGI middleware around moto's app (faults, request log, one lock) and the threaded server that runs it."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import signal
+import socket
+import threading
+import time
+import uuid
+from urllib.parse import parse_qsl
+
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from . import control, iam_fidelity
+from .faults import Faults
+from .request_log import RequestLog
+
+IAM_SCOPE = re.compile(r"/iam/aws4_request")
+IAM_VERSION = "2010-05-08"
+
+
+def iam_error(status: int, code: str, message: str) -> tuple[str, list, bytes]:
+    """An answer in IAM's XML error shape, as botocore's query protocol parser expects."""
+    body = (
+        f'<ErrorResponse xmlns="https://iam.amazonaws.com/doc/{IAM_VERSION}/">'
+        f"<Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error>"
+        f"<RequestId>{uuid.uuid4()}</RequestId></ErrorResponse>"
+    ).encode()
+    reason = {400: "Bad Request", 404: "Not Found"}.get(status, "Error")
+    return f"{status} {reason}", [("Content-Type", "text/xml"), ("Content-Length", str(len(body)))], body
+
+
+def _iam_params(environ) -> dict[str, str] | None:
+    """Decoded form fields of an IAM request (the body is put back for moto), or None for other requests."""
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    body = environ["wsgi.input"].read(length) if length else b""
+    environ["wsgi.input"] = io.BytesIO(body)
+    params = dict(parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True))
+    if environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded"):
+        params.update(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+    signed_for_iam = IAM_SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
+    if "Action" in params and (signed_for_iam or params.get("Version") == IAM_VERSION):
+        return params
+    return None
+
+
+def _drop_connection(environ) -> None:
+    """Close the client's TCP connection without an answer; werkzeug treats the error as a dropped client."""
+    sock = environ.get("werkzeug.socket")
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+    raise ConnectionAbortedError("mfaops_endpoint: dropped by drop_fraction")
+
+
+class MfaopsApp:
+    def __init__(self, moto_app, faults: Faults) -> None:
+        self.moto_app = moto_app
+        self.faults = faults
+        self.log = RequestLog()
+        self.lock = threading.RLock()  # moto's backends are not thread-safe: one moto call at a time
+
+    def call_moto(self, environ) -> tuple[str, list, bytes]:
+        captured = {}
+
+        def start_response(status, headers, exc_info=None):
+            captured.update(status=status, headers=headers)
+
+        with self.lock:
+            chunks = self.moto_app(environ, start_response)
+            try:
+                body = b"".join(chunks)
+            finally:
+                getattr(chunks, "close", lambda: None)()
+        return captured["status"], captured["headers"], body
+
+    def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO", "").startswith("/_mfaops/"):
+            return control.handle(self, environ, start_response)
+        params = _iam_params(environ)
+        if params is None:  # not IAM (e.g. STS): no faults, no log
+            status, headers, body = self.call_moto(environ)
+        else:
+            status, headers, body = self.call_iam(environ, params)
+        start_response(status, headers)
+        return [body]
+
+    def call_iam(self, environ, params: dict[str, str]) -> tuple[str, list, bytes]:
+        action, started = params["Action"], time.time()
+        time.sleep(self.faults.latency_seconds())
+        fault = self.faults.decide(action, params)
+        if fault == "drop":
+            self.log.record(action, params, "dropped", started)
+            _drop_connection(environ)
+        if fault == "throttle":
+            answer = iam_error(400, "Throttling", "Rate exceeded")
+        elif fault == "lag":
+            answer = iam_error(404, "NoSuchEntity", f"MFA device {params.get('SerialNumber')} cannot be found.")
+        else:
+            answer = self.call_moto(environ)
+        self.log.record(action, params, int(answer[0].split()[0]), started)
+        if fault is None:
+            self.faults.hold(action)
+        return answer
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs) -> None:  # no access log; errors are still logged
+        pass
+
+
+def serve(host: str = "127.0.0.1", port: int = 0, port_file: str | None = None, **fault_settings) -> None:
+    """Run the endpoint in the foreground until SIGTERM/SIGINT."""
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+    iam_fidelity.install()
+    app = MfaopsApp(DomainDispatcherApplication(create_backend_app), Faults(**fault_settings))
+    server = make_server(host, port, app, threaded=True, request_handler=_QuietHandler)
+    os.environ.setdefault("MOTO_PORT", str(server.server_port))
+    url = f"http://{host}:{server.server_port}"
+
+    def stop(signum, frame):
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    if port_file:
+        with open(port_file + ".tmp", "w") as f:
+            f.write(f"{server.server_port}\n")
+        os.replace(port_file + ".tmp", port_file)
+    print(url, flush=True)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
