@@ -69,8 +69,8 @@ options:
     default: false
   reassign:
     description:
-      - With O(state=enabled), move a device that is enabled for another user to O(user): deactivate, then enable.
-        Needs a seed or codes. Without it such a device makes the task fail.
+      - With O(state=enabled), move a device that is enabled for another user to O(user) (deactivate, then
+        enable). Needs a seed or codes. Without it such a device makes the task fail.
     type: bool
     default: false
   on_missing_seed:

@@ -29,8 +29,7 @@ def paginate(client, operation, result_key, description, retry=RETRY, **kwargs):
     while True:
         pages = paginator.paginate(**kwargs, PaginationConfig=dict(config))
         page = MFAErrorHandler.common_error_handler(description)(retry(pages.build_full_result))()
-        for item in page.get(result_key, []):
-            yield item
+        yield from page.get(result_key, [])
         if not page.get("NextToken"):
             return
         config["StartingToken"] = page["NextToken"]

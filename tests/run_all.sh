@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs every test stage of the collection (or the ones named as arguments) and prints one summary line.
+# Stages: unit (pytest: modules, action plugin, endpoint, budgets, faults, ansible-runner), sanity (ansible-test),
+# integration (ansible-test against the local IAM endpoint, collection installed from the built tarball),
+# lint (ansible-lint, antsibull-changelog, ansible-doc), docs (antsibull-docs + Sphinx + headless Chromium).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+stages=("$@")
+[ ${#stages[@]} -gt 0 ] || stages=(unit sanity integration lint docs)
+
+run_stage() {
+  case "$1" in
+    unit)        python -m pytest -q -n 2 --dist loadgroup tests/unit tests/support ;;
+    sanity)      bash tests/sanity/run_sanity.sh ;;
+    integration) bash tests/integration/run_integration.sh ;;
+    lint)        bash tests/lint/run_lint.sh ;;
+    docs)        bash docs/build_docs.sh --check ;;
+    *)           echo "unknown stage $1"; return 2 ;;
+  esac
+}
+
+passed=0 failed=0 failed_names=()
+for stage in "${stages[@]}"; do
+  echo "=== stage: $stage ==="
+  if run_stage "$stage"; then passed=$((passed + 1)); else failed=$((failed + 1)); failed_names+=("$stage"); fi
+done
+[ $failed -eq 0 ] || echo "failed stages: ${failed_names[*]}"
+echo "stages: $passed passed, $failed failed"
+[ $failed -eq 0 ]

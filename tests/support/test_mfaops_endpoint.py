@@ -1,0 +1,530 @@
+"""Tests of the local IAM endpoint (tests/support/mfaops_endpoint), with real boto3 against the real server."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+import botocore.exceptions
+import pyotp
+import pytest
+import zxingcpp
+from botocore.config import Config
+from PIL import Image
+
+from mfaops_endpoint import Endpoint, is_write
+from mfaops_endpoint.client import PACKAGE_PARENT
+
+pytest_plugins = ["mfaops_endpoint.pytest_plugin"]
+
+ACCOUNT = "123456789012"
+NO_RETRY = Config(retries={"max_attempts": 1, "mode": "standard"})
+CLI = [sys.executable, "-m", "mfaops_endpoint"]
+CLI_ENV = dict(os.environ, PYTHONPATH=PACKAGE_PARENT)
+
+
+def error_of(call, *args, **kwargs) -> tuple[str, int, str]:
+    with pytest.raises(botocore.exceptions.ClientError) as exc:
+        call(*args, **kwargs)
+    response = exc.value.response
+    return response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"], response["Error"]["Message"]
+
+
+def codes(seed: str, window_offset: int = 0) -> dict[str, str]:
+    """Two consecutive TOTP codes ending at the current window (+offset), away from a window boundary."""
+    while time.time() % 30 > 28.5:
+        time.sleep(0.2)
+    totp, now = pyotp.TOTP(seed), (int(time.time()) // 30 + window_offset) * 30
+    return {"AuthenticationCode1": totp.at(now - 30), "AuthenticationCode2": totp.at(now)}
+
+
+def make_device(iam, name="dev", **kwargs) -> tuple[str, str]:
+    device = iam.create_virtual_mfa_device(VirtualMFADeviceName=name, **kwargs)["VirtualMFADevice"]
+    return device["SerialNumber"], device["Base32StringSeed"].decode()
+
+
+def enable(iam, user, name="dev") -> tuple[str, str]:
+    serial, seed = make_device(iam, name)
+    iam.enable_mfa_device(UserName=user, SerialNumber=serial, **codes(seed))
+    return serial, seed
+
+
+def all_devices(iam, **kwargs) -> list[dict]:
+    pages = iam.get_paginator("list_virtual_mfa_devices").paginate(**kwargs)
+    return [d for page in pages for d in page["VirtualMFADevices"]]
+
+
+# --- CreateVirtualMFADevice ------------------------------------------------------------------
+
+
+def test_create_returns_seed_and_a_real_qr_png(iam):
+    device = iam.create_virtual_mfa_device(VirtualMFADeviceName="alice-phone", Path="/team/")["VirtualMFADevice"]
+    assert device["SerialNumber"] == f"arn:aws:iam::{ACCOUNT}:mfa/team/alice-phone"
+    seed = device["Base32StringSeed"].decode()
+    assert len(pyotp.TOTP(seed).byte_secret()) > 0
+    png = device["QRCodePNG"]
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    decoded = zxingcpp.read_barcode(Image.open(io.BytesIO(png)))
+    assert decoded.text == f"otpauth://totp/alice-phone@{ACCOUNT}?secret={seed}"
+
+
+@pytest.mark.parametrize("name", ["x" * 227, "bad name", "bad/name", "ü"])
+def test_create_rejects_bad_names(iam, name):
+    code, status, _ = error_of(iam.create_virtual_mfa_device, VirtualMFADeviceName=name)
+    assert (code, status) == ("ValidationError", 400)
+
+
+@pytest.mark.parametrize("path", ["team", "/team", "team/", "//", "/a b/", "/" + "a" * 511 + "/", "/ü/"])
+def test_create_rejects_bad_paths(iam, path):
+    code, status, _ = error_of(iam.create_virtual_mfa_device, VirtualMFADeviceName="d", Path=path)
+    assert (code, status) == ("ValidationError", 400)
+
+
+def test_create_accepts_limits_and_same_name_elsewhere(iam):
+    make_device(iam, "n" * 226)
+    make_device(iam, "a+=,.@_-b", Path="/" + "p" * 510 + "/")
+    make_device(iam, "same", Path="/one/")
+    make_device(iam, "same", Path="/two/")
+    assert len(all_devices(iam)) == 4
+
+
+def test_create_same_path_and_name_conflicts(iam):
+    make_device(iam, "dup", Path="/p/")
+    assert error_of(iam.create_virtual_mfa_device, VirtualMFADeviceName="dup", Path="/p/")[:2] == ("EntityAlreadyExists", 409)
+
+
+def test_create_stores_tags(iam):
+    serial, _ = make_device(iam, Tags=[{"Key": "owner", "Value": "alice"}, {"Key": "empty", "Value": ""}])
+    assert sorted(t["Key"] for t in iam.list_mfa_device_tags(SerialNumber=serial)["Tags"]) == ["empty", "owner"]
+
+
+@pytest.mark.parametrize("tags, expected", [
+    ([{"Key": f"k{i}", "Value": "v"} for i in range(51)], "ValidationError"),
+    ([{"Key": "k" * 129, "Value": "v"}], "ValidationError"),
+    ([{"Key": "k", "Value": "v" * 257}], "ValidationError"),
+    ([{"Key": "k", "Value": "a"}, {"Key": "K", "Value": "b"}], "InvalidInput"),
+])
+def test_create_rejects_bad_tags_and_creates_nothing(iam, tags, expected):
+    assert error_of(iam.create_virtual_mfa_device, VirtualMFADeviceName="d", Tags=tags)[0] == expected
+    assert all_devices(iam) == []
+
+
+# --- ListVirtualMFADevices -------------------------------------------------------------------
+
+
+def test_list_never_returns_secrets_and_filters_by_assignment(iam):
+    iam.create_user(UserName="alice")
+    assigned, _ = enable(iam, "alice", "assigned")
+    unassigned, _ = make_device(iam, "unassigned")
+    everything = all_devices(iam)
+    assert {d["SerialNumber"] for d in everything} == {assigned, unassigned}
+    for d in everything:
+        assert not {"Base32StringSeed", "QRCodePNG", "Tags"} & set(d)
+    [entry] = all_devices(iam, AssignmentStatus="Assigned")
+    assert entry["SerialNumber"] == assigned and "EnableDate" in entry
+    assert set(entry["User"]) == {"UserName", "UserId", "Arn", "Path", "CreateDate"}
+    assert entry["User"]["Arn"] == f"arn:aws:iam::{ACCOUNT}:user/alice"
+    [entry] = all_devices(iam, AssignmentStatus="Unassigned")
+    assert entry == {"SerialNumber": unassigned}
+    assert error_of(iam.list_virtual_mfa_devices, AssignmentStatus="Bogus")[:2] == ("ValidationError", 400)
+
+
+def test_list_pagination(iam):
+    serials = {make_device(iam, f"d{i:03}")[0] for i in range(105)}
+    first = iam.list_virtual_mfa_devices()
+    assert len(first["VirtualMFADevices"]) == 100 and first["IsTruncated"] and first["Marker"]
+    seen, marker = [], None
+    while True:
+        page = iam.list_virtual_mfa_devices(MaxItems=7, **({"Marker": marker} if marker else {}))
+        seen += [d["SerialNumber"] for d in page["VirtualMFADevices"]]
+        if not page["IsTruncated"]:
+            assert "Marker" not in page
+            break
+        marker = page["Marker"]
+    assert len(seen) == len(set(seen)) and set(seen) == serials
+    for page_size in (1, 50, 1000):
+        assert {d["SerialNumber"] for d in all_devices(iam, PaginationConfig={"PageSize": page_size})} == serials
+    assert error_of(iam.list_virtual_mfa_devices, MaxItems=1001)[:2] == ("ValidationError", 400)
+
+
+# --- EnableMFADevice / ResyncMFADevice -------------------------------------------------------
+
+
+def test_enable_accepts_consecutive_codes_with_clock_tolerance(iam):
+    iam.create_user(UserName="alice")
+    for offset in (-1, 0, 1):
+        serial, seed = make_device(iam, f"d{offset + 1}")
+        iam.enable_mfa_device(UserName="alice", SerialNumber=serial, **codes(seed, offset))
+    assert len(iam.list_mfa_devices(UserName="alice")["MFADevices"]) == 3
+
+
+def test_enable_rejects_wrong_codes(iam):
+    iam.create_user(UserName="alice")
+    serial, seed = make_device(iam)
+    good = codes(seed)
+    swapped = {"AuthenticationCode1": good["AuthenticationCode2"], "AuthenticationCode2": good["AuthenticationCode1"]}
+    same = {"AuthenticationCode1": good["AuthenticationCode2"], "AuthenticationCode2": good["AuthenticationCode2"]}
+    for wrong in (swapped, same, codes(seed, -3), codes(seed, 3), {"AuthenticationCode1": "000000", "AuthenticationCode2": "000000"}):
+        if wrong == good:
+            continue
+        code, status, message = error_of(iam.enable_mfa_device, UserName="alice", SerialNumber=serial, **wrong)
+        assert (code, status, message) == ("InvalidAuthenticationCode", 403, "Authentication code for device is not valid.")
+    for malformed in ("12345a", "1234567"):
+        bad = {"AuthenticationCode1": malformed, "AuthenticationCode2": good["AuthenticationCode2"]}
+        assert error_of(iam.enable_mfa_device, UserName="alice", SerialNumber=serial, **bad)[:2] == ("ValidationError", 400)
+    assert all_devices(iam, AssignmentStatus="Assigned") == []
+
+
+def test_enable_error_cases(iam):
+    iam.create_user(UserName="alice")
+    iam.create_user(UserName="bob")
+    serial, seed = make_device(iam)
+    ok = codes(seed)
+    assert error_of(iam.enable_mfa_device, UserName="nobody", SerialNumber=serial, **ok)[:2] == ("NoSuchEntity", 404)
+    assert error_of(iam.enable_mfa_device, UserName="root", SerialNumber=serial, **ok)[:2] == ("NoSuchEntity", 404)
+    missing = f"arn:aws:iam::{ACCOUNT}:mfa/missing"
+    assert error_of(iam.enable_mfa_device, UserName="alice", SerialNumber=missing, **ok)[:2] == ("NoSuchEntity", 404)
+    iam.enable_mfa_device(UserName="alice", SerialNumber=serial, **ok)
+    for user in ("alice", "bob"):
+        assert error_of(iam.enable_mfa_device, UserName=user, SerialNumber=serial, **codes(seed))[:2] == ("EntityAlreadyExists", 409)
+
+
+def test_enable_limits_a_user_to_eight_devices(iam):
+    iam.create_user(UserName="alice")
+    for i in range(8):
+        enable(iam, "alice", f"d{i}")
+    serial, seed = make_device(iam, "ninth")
+    assert error_of(iam.enable_mfa_device, UserName="alice", SerialNumber=serial, **codes(seed))[:2] == ("LimitExceeded", 409)
+
+
+def test_resync(iam):
+    iam.create_user(UserName="alice")
+    iam.create_user(UserName="bob")
+    serial, seed = enable(iam, "alice")
+    iam.resync_mfa_device(UserName="alice", SerialNumber=serial, **codes(seed))
+    wrong = {"AuthenticationCode1": "000000", "AuthenticationCode2": "000000"}
+    assert error_of(iam.resync_mfa_device, UserName="alice", SerialNumber=serial, **wrong)[:2] == ("InvalidAuthenticationCode", 403)
+    assert error_of(iam.resync_mfa_device, UserName="bob", SerialNumber=serial, **codes(seed))[:2] == ("NoSuchEntity", 404)
+    unassigned, seed2 = make_device(iam, "other")
+    assert error_of(iam.resync_mfa_device, UserName="alice", SerialNumber=unassigned, **codes(seed2))[:2] == ("NoSuchEntity", 404)
+
+
+# --- DeactivateMFADevice / DeleteVirtualMFADevice --------------------------------------------
+
+
+def test_deactivate_and_delete(iam):
+    iam.create_user(UserName="alice")
+    iam.create_user(UserName="bob")
+    serial, _ = enable(iam, "alice")
+    code, status, message = error_of(iam.delete_virtual_mfa_device, SerialNumber=serial)
+    assert (code, status) == ("DeleteConflict", 409) and message.startswith("MFA VirtualDevice in use. Must deactivate first")
+    assert error_of(iam.delete_user, UserName="alice")[:2] == ("DeleteConflict", 409)
+    assert error_of(iam.deactivate_mfa_device, UserName="bob", SerialNumber=serial)[:2] == ("NoSuchEntity", 404)
+    iam.deactivate_mfa_device(UserName="alice", SerialNumber=serial)
+    assert error_of(iam.deactivate_mfa_device, UserName="alice", SerialNumber=serial)[:2] == ("NoSuchEntity", 404)
+    assert all_devices(iam, AssignmentStatus="Unassigned") == [{"SerialNumber": serial}]
+    iam.delete_virtual_mfa_device(SerialNumber=serial)
+    assert error_of(iam.delete_virtual_mfa_device, SerialNumber=serial)[:2] == ("NoSuchEntity", 404)
+    iam.delete_user(UserName="alice")
+
+
+# --- TagMFADevice / UntagMFADevice / ListMFADeviceTags ---------------------------------------
+
+
+def test_tags_roundtrip_overwrite_and_untag(iam):
+    serial, _ = make_device(iam, Tags=[{"Key": "a", "Value": "1"}])
+    iam.tag_mfa_device(SerialNumber=serial, Tags=[{"Key": "a", "Value": "2"}, {"Key": "b", "Value": ""}])
+    assert iam.list_mfa_device_tags(SerialNumber=serial)["Tags"] == [{"Key": "a", "Value": "2"}, {"Key": "b", "Value": ""}]
+    iam.untag_mfa_device(SerialNumber=serial, TagKeys=["a", "not-there"])
+    assert iam.list_mfa_device_tags(SerialNumber=serial)["Tags"] == [{"Key": "b", "Value": ""}]
+
+
+def test_tag_limits(iam):
+    serial, _ = make_device(iam, Tags=[{"Key": f"k{i:02}", "Value": "v"} for i in range(49)])
+    iam.tag_mfa_device(SerialNumber=serial, Tags=[{"Key": "k00", "Value": "overwrite"}, {"Key": "k49", "Value": "v"}])
+    assert error_of(iam.tag_mfa_device, SerialNumber=serial, Tags=[{"Key": "k50", "Value": "v"}])[:2] == ("LimitExceeded", 409)
+    assert error_of(iam.tag_mfa_device, SerialNumber=serial, Tags=[{"Key": "x" * 129, "Value": "v"}])[:2] == ("ValidationError", 400)
+    assert error_of(iam.tag_mfa_device, SerialNumber=serial, Tags=[{"Key": "k00", "Value": "v" * 257}])[:2] == ("ValidationError", 400)
+    dup = [{"Key": "k00", "Value": "a"}, {"Key": "K00", "Value": "b"}]
+    assert error_of(iam.tag_mfa_device, SerialNumber=serial, Tags=dup)[:2] == ("InvalidInput", 400)
+    assert error_of(iam.untag_mfa_device, SerialNumber=serial, TagKeys=["x" * 129])[:2] == ("ValidationError", 400)
+    assert len(iam.list_mfa_device_tags(SerialNumber=serial)["Tags"]) == 50
+
+
+def test_tags_on_unknown_device(iam):
+    missing = f"arn:aws:iam::{ACCOUNT}:mfa/missing"
+    for call, kwargs in ((iam.tag_mfa_device, {"Tags": [{"Key": "a", "Value": "b"}]}),
+                         (iam.untag_mfa_device, {"TagKeys": ["a"]}), (iam.list_mfa_device_tags, {})):
+        assert error_of(call, SerialNumber=missing, **kwargs)[:2] == ("NoSuchEntity", 404)
+
+
+def test_list_tags_pagination(iam):
+    tags = [{"Key": f"k{i:02}", "Value": str(i)} for i in range(23)]
+    serial, _ = make_device(iam, Tags=tags)
+    page = iam.list_mfa_device_tags(SerialNumber=serial, MaxItems=10)
+    assert len(page["Tags"]) == 10 and page["IsTruncated"]
+    pages = iam.get_paginator("list_mfa_device_tags").paginate(SerialNumber=serial, PaginationConfig={"PageSize": 4})
+    assert [t for p in pages for t in p["Tags"]] == tags
+
+
+# --- concurrency -----------------------------------------------------------------------------
+
+
+def test_concurrent_requests(endpoint, iam):
+    def work(i):
+        client = endpoint.boto3_client("iam")
+        serial, _ = make_device(client, f"c{i}")
+        client.tag_mfa_device(SerialNumber=serial, Tags=[{"Key": "i", "Value": str(i)}])
+        client.list_virtual_mfa_devices(MaxItems=5)
+        return serial
+
+    with ThreadPoolExecutor(16) as pool:
+        serials = list(pool.map(work, range(48)))
+    assert len(set(serials)) == 48 and len(all_devices(iam)) == 48
+    assert len(endpoint.requests("CreateVirtualMFADevice")) == 48
+
+
+# --- faults ----------------------------------------------------------------------------------
+
+
+def test_latency(endpoint, iam):
+    endpoint.set_faults(latency_ms=300)
+    started = time.monotonic()
+    iam.list_virtual_mfa_devices()
+    assert time.monotonic() - started >= 0.3
+
+
+def test_throttle_answers_without_executing(endpoint):
+    iam = endpoint.boto3_client("iam", config=NO_RETRY)
+    endpoint.set_faults(throttle_fraction=1.0)
+    assert error_of(iam.create_virtual_mfa_device, VirtualMFADeviceName="d") == ("Throttling", 400, "Rate exceeded")
+    assert endpoint.requests()[-1]["status"] == 400
+    endpoint.set_faults(throttle_fraction=0.0)
+    assert all_devices(iam) == []
+
+
+def test_fault_actions_limit_throttling(endpoint):
+    iam = endpoint.boto3_client("iam", config=NO_RETRY)
+    endpoint.set_faults(throttle_fraction=1.0, fault_actions=["CreateVirtualMFADevice"])
+    iam.list_virtual_mfa_devices()
+    assert error_of(iam.create_virtual_mfa_device, VirtualMFADeviceName="d")[0] == "Throttling"
+
+
+def test_random_seed_makes_fractions_reproducible(endpoint):
+    iam = endpoint.boto3_client("iam", config=NO_RETRY)
+
+    def outcomes():
+        endpoint.set_faults(throttle_fraction=0.5, random_seed=42)
+        result = []
+        for _ in range(20):
+            try:
+                iam.list_virtual_mfa_devices()
+                result.append("ok")
+            except botocore.exceptions.ClientError:
+                result.append("throttled")
+        return result
+
+    first = outcomes()
+    assert first == outcomes() and {"ok", "throttled"} == set(first)
+
+
+def test_drop_closes_the_connection_without_executing(endpoint):
+    iam = endpoint.boto3_client("iam", config=NO_RETRY)
+    endpoint.set_faults(drop_fraction=1.0)
+    with pytest.raises(botocore.exceptions.ConnectionClosedError):
+        iam.create_virtual_mfa_device(VirtualMFADeviceName="d")
+    assert endpoint.requests()[-1]["status"] == "dropped"
+    endpoint.set_faults(drop_fraction=0.0)
+    assert all_devices(iam) == []
+
+
+def test_create_lag(endpoint, iam):
+    iam.create_user(UserName="alice")
+    endpoint.set_faults(create_lag_seconds=1.5)
+    serial, seed = make_device(iam)
+    for call, kwargs in ((iam.enable_mfa_device, dict(UserName="alice", **codes(seed))),
+                         (iam.tag_mfa_device, {"Tags": [{"Key": "a", "Value": "b"}]}),
+                         (iam.untag_mfa_device, {"TagKeys": ["a"]}), (iam.list_mfa_device_tags, {}),
+                         (iam.deactivate_mfa_device, {"UserName": "alice"}),
+                         (iam.resync_mfa_device, dict(UserName="alice", **codes(seed)))):
+        assert error_of(call, SerialNumber=serial, **kwargs)[:2] == ("NoSuchEntity", 404)
+    assert len(all_devices(iam)) == 1  # listing is not affected
+    time.sleep(1.6)
+    iam.enable_mfa_device(UserName="alice", SerialNumber=serial, **codes(seed))
+
+
+def test_pause_after_holds_the_response_of_an_executed_call(endpoint, iam):
+    endpoint.set_faults(pause_after={"action": "CreateVirtualMFADevice", "seconds": 60})
+    script = ("import boto3; boto3.client('iam', endpoint_url=%r, region_name='us-east-1', aws_access_key_id='x',"
+              " aws_secret_access_key='x').create_virtual_mfa_device(VirtualMFADeviceName='held')" % endpoint.url)
+    client = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        deadline = time.monotonic() + 30
+        while not endpoint.requests("CreateVirtualMFADevice") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        [entry] = endpoint.requests("CreateVirtualMFADevice")
+        assert entry["status"] == 200 and client.poll() is None
+        iam.list_virtual_mfa_devices()  # other calls are not held
+    finally:
+        client.send_signal(signal.SIGKILL)
+        client.wait()
+    serial = f"arn:aws:iam::{ACCOUNT}:mfa/held"
+    assert [d["SerialNumber"] for d in all_devices(iam)] == [serial] and serial in endpoint.seeds()
+    endpoint.set_faults(pause_after=None)
+
+
+def test_clearing_pause_after_releases_held_responses(endpoint, iam):
+    endpoint.set_faults(pause_after={"action": "CreateVirtualMFADevice", "seconds": 60})
+    done = threading.Event()
+    threading.Thread(target=lambda: (make_device(endpoint.boto3_client("iam")), done.set()), daemon=True).start()
+    assert not done.wait(1.0)
+    endpoint.set_faults(pause_after=None)
+    assert done.wait(10)
+
+
+def test_faults_never_apply_to_the_control_api(endpoint):
+    endpoint.set_faults(drop_fraction=1.0, throttle_fraction=1.0, latency_ms=2000)
+    started = time.monotonic()
+    assert endpoint.requests() == [] and endpoint.faults()["drop_fraction"] == 1.0
+    assert time.monotonic() - started < 1.5
+
+
+def test_bad_fault_settings_are_refused(endpoint):
+    for bad in ({"throttle_fraction": 2}, {"nonsense": 1}, {"pause_after": {"seconds": 3}}, {"latency_ms": -1}):
+        with pytest.raises(RuntimeError, match="400"):
+            endpoint.set_faults(**bad)
+    assert endpoint.faults()["throttle_fraction"] == 0.0
+
+
+def test_faults_set_at_start():
+    with Endpoint(latency_ms=5, throttle_fraction=1.0, create_lag_seconds=2, drop_fraction=0.25, random_seed=7) as ep:
+        faults = ep.faults()
+        assert (faults["latency_ms"], faults["throttle_fraction"], faults["create_lag_seconds"]) == (5, 1.0, 2)
+        assert (faults["drop_fraction"], faults["random_seed"]) == (0.25, 7)
+        assert error_of(ep.boto3_client("iam", config=NO_RETRY).list_virtual_mfa_devices)[0] == "Throttling"
+
+
+# --- request log, control API ----------------------------------------------------------------
+
+
+def test_request_log(endpoint, iam):
+    iam.create_user(UserName="alice")
+    serial, seed = make_device(iam, Tags=[{"Key": "k", "Value": "a b&c"}])
+    iam.enable_mfa_device(UserName="alice", SerialNumber=serial, **codes(seed))
+    error_of(iam.delete_virtual_mfa_device, SerialNumber=serial)
+    iam.list_virtual_mfa_devices()
+    log = endpoint.requests()
+    assert [e["action"] for e in log] == ["CreateUser", "CreateVirtualMFADevice", "EnableMFADevice",
+                                          "DeleteVirtualMFADevice", "ListVirtualMFADevices"]
+    assert [e["status"] for e in log] == [200, 200, 200, 409, 200]
+    assert log[1]["params"]["Tags.member.1.Value"] == "a b&c"
+    assert log[2]["params"] == {"UserName": "alice", "SerialNumber": serial}
+    assert all(isinstance(e["time"], float) for e in log)
+    assert [e["action"] for e in endpoint.write_requests()] == [e["action"] for e in log[:4]]
+    assert [e["action"] for e in endpoint.requests("EnableMFADevice")] == ["EnableMFADevice"]
+    endpoint.clear_requests()
+    assert endpoint.requests() == []
+
+
+def test_is_write():
+    assert not is_write("ListVirtualMFADevices") and not is_write("GetUser") and not is_write("ListMFADeviceTags")
+    assert all(is_write(a) for a in ("CreateVirtualMFADevice", "EnableMFADevice", "TagMFADevice", "DeleteVirtualMFADevice"))
+
+
+def test_reset_and_seeds(endpoint, iam):
+    serial, seed = make_device(iam)
+    endpoint.set_faults(latency_ms=1)
+    assert endpoint.seeds()[serial] == seed
+    endpoint.reset()
+    assert all_devices(iam) == [] and endpoint.faults()["latency_ms"] == 0
+    assert [e["action"] for e in endpoint.requests()] == ["ListVirtualMFADevices"]
+    assert endpoint.seeds()[serial] == seed  # seeds of every device ever created survive resets
+
+
+def test_control_api_over_plain_http(endpoint):
+    with urllib.request.urlopen(f"{endpoint.url}/_mfaops/health") as resp:
+        assert json.load(resp)["status"] == "ok"
+    with pytest.raises(urllib.error.HTTPError) as exc:
+        urllib.request.urlopen(f"{endpoint.url}/_mfaops/nothing")
+    assert exc.value.code == 404
+
+
+def test_pytest_plugin_environment_and_reset(iam):
+    assert os.environ["AWS_ACCESS_KEY_ID"] == "testing" and os.environ["AWS_DEFAULT_REGION"] == "us-east-1"
+    assert os.environ["AWS_CONFIG_FILE"] == os.devnull and "AWS_PROFILE" not in os.environ
+    assert all_devices(iam) == []  # earlier tests created devices: the `endpoint` fixture reset them
+
+
+# --- CLI and process lifecycle ---------------------------------------------------------------
+
+
+def _gone(pid: int, timeout: float = 10) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                if f.read().rsplit(")", 1)[1].split()[0] == "Z":
+                    return True
+        except OSError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_cli_start_and_stop(tmp_path):
+    state = tmp_path / "state"
+    out = subprocess.run([*CLI, "start", "--state-dir", str(state), "--latency-ms", "3"],
+                         env=CLI_ENV, capture_output=True, text=True, timeout=90, check=True)
+    url = out.stdout.strip()
+    pid = int((state / "endpoint.pid").read_text())
+    try:
+        assert url.startswith("http://127.0.0.1:") and (state / "endpoint.url").read_text().strip() == url
+        with urllib.request.urlopen(f"{url}/_mfaops/faults") as resp:
+            assert json.load(resp)["latency_ms"] == 3
+        again = subprocess.run([*CLI, "start", "--state-dir", str(state)], env=CLI_ENV, capture_output=True, text=True,
+                               timeout=90, check=True)
+        assert again.stdout.strip() == url  # already running: reused
+    finally:
+        subprocess.run([*CLI, "stop", "--state-dir", str(state)], env=CLI_ENV, timeout=60, check=True)
+    assert _gone(pid)
+    assert not (state / "endpoint.pid").exists() and not (state / "endpoint.url").exists()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_serve_exits_cleanly_on_signal(tmp_path, sig):
+    port_file = tmp_path / "port"
+    proc = subprocess.Popen([*CLI, "serve", "--port-file", str(port_file)], env=CLI_ENV, stdout=subprocess.PIPE, text=True)
+    try:
+        url = proc.stdout.readline().strip()
+        assert url == f"http://127.0.0.1:{port_file.read_text().strip()}"
+        proc.send_signal(sig)
+        assert proc.wait(timeout=15) == 0
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_serve_refuses_other_hosts():
+    result = subprocess.run([*CLI, "serve", "--host", "0.0.0.0"], env=CLI_ENV, capture_output=True, timeout=60)
+    assert result.returncode != 0
+
+
+def test_endpoint_server_dies_with_a_killed_parent(tmp_path):
+    script = ("import sys, time; sys.path.insert(0, %r); from mfaops_endpoint import Endpoint\n"
+              "ep = Endpoint().start(); print(ep._proc.pid, flush=True); time.sleep(120)" % PACKAGE_PARENT)
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        server_pid = int(parent.stdout.readline())
+    finally:
+        parent.kill()
+        parent.wait()
+    assert _gone(server_pid, timeout=15)
