@@ -19,7 +19,7 @@ description:
   - A converged run (nothing to change) makes no write call and at most three read calls for accounts with up
     to 1,000 virtual MFA devices; see the notes for how it grows beyond that.
 author:
-  - mfaops.iam maintainers
+  - mfaops.iam maintainers (@mfaops)
 options:
   name:
     description:
@@ -114,6 +114,15 @@ options:
   label:
     description:
       - The account label shown by authenticator apps. Defaults to C(<name>@<account id>), as AWS's own QR code.
+    type: str
+  _seal_key:
+    description:
+      - Internal, set by the action plugin only (a task that sets it fails). The one-time key with which the module
+        seals the seed of a device it creates; the module creates a device only when it has one.
+    type: str
+  _create_refusal:
+    description:
+      - Internal, set by the action plugin only (a task that sets it fails). Why no device may be created in this run.
     type: str
 notes:
   - The module runs the AWS calls wherever the task runs; its action plugin reads and writes O(bootstrap_file) on
