@@ -79,13 +79,13 @@ def test_create_returns_seed_and_a_real_qr_png(iam):
 
 @pytest.mark.parametrize("name", ["x" * 227, "bad name", "bad/name", "ü"])
 def test_create_rejects_bad_names(iam, name):
-    code, status, _ = error_of(iam.create_virtual_mfa_device, VirtualMFADeviceName=name)
+    code, status = error_of(iam.create_virtual_mfa_device, VirtualMFADeviceName=name)[:2]
     assert (code, status) == ("ValidationError", 400)
 
 
 @pytest.mark.parametrize("path", ["team", "/team", "team/", "//", "/a b/", "/" + "a" * 511 + "/", "/ü/"])
 def test_create_rejects_bad_paths(iam, path):
-    code, status, _ = error_of(iam.create_virtual_mfa_device, VirtualMFADeviceName="d", Path=path)
+    code, status = error_of(iam.create_virtual_mfa_device, VirtualMFADeviceName="d", Path=path)[:2]
     assert (code, status) == ("ValidationError", 400)
 
 
@@ -103,7 +103,7 @@ def test_create_same_path_and_name_conflicts(iam):
 
 
 def test_create_stores_tags(iam):
-    serial, _ = make_device(iam, Tags=[{"Key": "owner", "Value": "alice"}, {"Key": "empty", "Value": ""}])
+    serial = make_device(iam, Tags=[{"Key": "owner", "Value": "alice"}, {"Key": "empty", "Value": ""}])[0]
     assert sorted(t["Key"] for t in iam.list_mfa_device_tags(SerialNumber=serial)["Tags"]) == ["empty", "owner"]
 
 
@@ -123,8 +123,8 @@ def test_create_rejects_bad_tags_and_creates_nothing(iam, tags, expected):
 
 def test_list_never_returns_secrets_and_filters_by_assignment(iam):
     iam.create_user(UserName="alice")
-    assigned, _ = enable(iam, "alice", "assigned")
-    unassigned, _ = make_device(iam, "unassigned")
+    assigned = enable(iam, "alice", "assigned")[0]
+    unassigned = make_device(iam, "unassigned")[0]
     everything = all_devices(iam)
     assert {d["SerialNumber"] for d in everything} == {assigned, unassigned}
     for d in everything:
@@ -224,7 +224,7 @@ def test_resync(iam):
 def test_deactivate_and_delete(iam):
     iam.create_user(UserName="alice")
     iam.create_user(UserName="bob")
-    serial, _ = enable(iam, "alice")
+    serial = enable(iam, "alice")[0]
     code, status, message = error_of(iam.delete_virtual_mfa_device, SerialNumber=serial)
     assert (code, status) == ("DeleteConflict", 409) and message.startswith("MFA VirtualDevice in use. Must deactivate first")
     assert error_of(iam.delete_user, UserName="alice")[:2] == ("DeleteConflict", 409)
@@ -241,7 +241,7 @@ def test_deactivate_and_delete(iam):
 
 
 def test_tags_roundtrip_overwrite_and_untag(iam):
-    serial, _ = make_device(iam, Tags=[{"Key": "a", "Value": "1"}])
+    serial = make_device(iam, Tags=[{"Key": "a", "Value": "1"}])[0]
     iam.tag_mfa_device(SerialNumber=serial, Tags=[{"Key": "a", "Value": "2"}, {"Key": "b", "Value": ""}])
     assert iam.list_mfa_device_tags(SerialNumber=serial)["Tags"] == [{"Key": "a", "Value": "2"}, {"Key": "b", "Value": ""}]
     iam.untag_mfa_device(SerialNumber=serial, TagKeys=["a", "not-there"])
@@ -249,7 +249,7 @@ def test_tags_roundtrip_overwrite_and_untag(iam):
 
 
 def test_tag_limits(iam):
-    serial, _ = make_device(iam, Tags=[{"Key": f"k{i:02}", "Value": "v"} for i in range(49)])
+    serial = make_device(iam, Tags=[{"Key": f"k{i:02}", "Value": "v"} for i in range(49)])[0]
     iam.tag_mfa_device(SerialNumber=serial, Tags=[{"Key": "k00", "Value": "overwrite"}, {"Key": "k49", "Value": "v"}])
     assert error_of(iam.tag_mfa_device, SerialNumber=serial, Tags=[{"Key": "k50", "Value": "v"}])[:2] == ("LimitExceeded", 409)
     assert error_of(iam.tag_mfa_device, SerialNumber=serial, Tags=[{"Key": "x" * 129, "Value": "v"}])[:2] == ("ValidationError", 400)
@@ -269,7 +269,7 @@ def test_tags_on_unknown_device(iam):
 
 def test_list_tags_pagination(iam):
     tags = [{"Key": f"k{i:02}", "Value": str(i)} for i in range(23)]
-    serial, _ = make_device(iam, Tags=tags)
+    serial = make_device(iam, Tags=tags)[0]
     page = iam.list_mfa_device_tags(SerialNumber=serial, MaxItems=10)
     assert len(page["Tags"]) == 10 and page["IsTruncated"]
     pages = iam.get_paginator("list_mfa_device_tags").paginate(SerialNumber=serial, PaginationConfig={"PageSize": 4})
@@ -282,7 +282,7 @@ def test_list_tags_pagination(iam):
 def test_concurrent_requests(endpoint, iam):
     def work(i):
         client = endpoint.boto3_client("iam")
-        serial, _ = make_device(client, f"c{i}")
+        serial = make_device(client, f"c{i}")[0]
         client.tag_mfa_device(SerialNumber=serial, Tags=[{"Key": "i", "Value": str(i)}])
         client.list_virtual_mfa_devices(MaxItems=5)
         return serial
@@ -325,7 +325,7 @@ def test_random_seed_makes_fractions_reproducible(endpoint):
     def outcomes():
         endpoint.set_faults(throttle_fraction=0.5, random_seed=42)
         result = []
-        for _ in range(20):
+        for _attempt in range(20):
             try:
                 iam.list_virtual_mfa_devices()
                 result.append("ok")
@@ -514,7 +514,7 @@ def test_serve_exits_cleanly_on_signal(tmp_path, sig):
 
 
 def test_serve_refuses_other_hosts():
-    result = subprocess.run([*CLI, "serve", "--host", "0.0.0.0"], env=CLI_ENV, capture_output=True, timeout=60)
+    result = subprocess.run([*CLI, "serve", "--host", "0.0.0.0"], env=CLI_ENV, capture_output=True, timeout=60, check=False)
     assert result.returncode != 0
 
 
