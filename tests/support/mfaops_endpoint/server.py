@@ -11,6 +11,7 @@ import threading
 import time
 import uuid
 from urllib.parse import parse_qsl
+from xml.sax.saxutils import escape
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 
@@ -26,7 +27,7 @@ def iam_error(status: int, code: str, message: str) -> tuple[str, list, bytes]:
     """An answer in IAM's XML error shape, as botocore's query protocol parser expects."""
     body = (
         f'<ErrorResponse xmlns="https://iam.amazonaws.com/doc/{IAM_VERSION}/">'
-        f"<Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error>"
+        f"<Error><Type>Sender</Type><Code>{code}</Code><Message>{escape(message)}</Message></Error>"
         f"<RequestId>{uuid.uuid4()}</RequestId></ErrorResponse>"
     ).encode()
     reason = {400: "Bad Request", 404: "Not Found"}.get(status, "Error")
