@@ -1,0 +1,133 @@
+"""meta/execution-environment.yml: ansible-builder turns it into a build context with everything the collection needs.
+
+`ansible-builder create` needs no container engine, so this runs anywhere; `ansible-builder introspect` is how an
+execution environment build finds the Python deps of the collections it installs, and runs offline too.
+"""
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.path.dirname(sys.executable)
+EE_FILE = os.path.join("meta", "execution-environment.yml")
+PYTHON_DEPS = {"boto3", "botocore", "pyotp", "qrcode", "pypng"}
+
+
+def _tool(name):
+    path = os.path.join(BIN, name)
+    return path if os.path.exists(path) else name
+
+
+def _requirement_names(path):
+    """Distribution names in a pip requirements file (comments, options and version specifiers dropped)."""
+    names = set()
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            line = line.split("#", 1)[0].strip()
+            if line and not line.startswith("-"):
+                names.add(re.split(r"[\s<>=!~;\[]", line, maxsplit=1)[0].lower())
+    return names
+
+
+def _requirement_lines(path):
+    with open(path, encoding="utf-8") as handle:
+        return [line.strip() for line in handle if line.strip() and not line.lstrip().startswith("#")]
+
+
+def _collection_version():
+    with open(os.path.join(ROOT, "galaxy.yml"), encoding="utf-8") as handle:
+        return yaml.safe_load(handle)["version"]
+
+
+@pytest.fixture(scope="module")
+def tarball():
+    """The release artifact in build/dist, where the definition's additional_build_files looks for it (`make build`)."""
+    dist = os.path.join(ROOT, "build", "dist")
+    os.makedirs(dist, exist_ok=True)
+    subprocess.run(
+        [_tool("ansible-galaxy"), "collection", "build", "--force", "--output-path", dist, ROOT],
+        check=True, capture_output=True, text=True, cwd=ROOT,
+    )
+    path = os.path.join(dist, "mfaops-iam-%s.tar.gz" % _collection_version())
+    assert os.path.isfile(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def context(tarball):
+    """`ansible-builder create -f meta/execution-environment.yml --context build/ee-context`."""
+    target = os.path.join(ROOT, "build", "ee-context")
+    done = subprocess.run(
+        [_tool("ansible-builder"), "create", "-f", EE_FILE, "--context", target, "--output-filename", "Containerfile"],
+        check=True, capture_output=True, text=True, cwd=ROOT,
+    )
+    assert "Complete!" in done.stdout + done.stderr
+    return target
+
+
+def test_definition_is_version_3_with_pins():
+    with open(os.path.join(ROOT, EE_FILE), encoding="utf-8") as handle:
+        definition = yaml.safe_load(handle)
+    assert definition["version"] == 3
+    assert definition["images"]["base_image"]["name"].split(":")[-1]  # a tag, as ansible-builder requires
+    deps = definition["dependencies"]
+    assert deps["ansible_core"]["package_pip"].startswith("ansible-core")
+    assert deps["ansible_runner"]["package_pip"].startswith("ansible-runner")
+    # As collection metadata, introspection reads this path relative to the collection root: it must be a plain
+    # relative file name there, not a list and not a path that leaves the collection.
+    assert deps["python"] == "requirements.txt"
+
+
+def test_meta_requirements_mirror_the_root_requirements():
+    """meta/requirements.txt (read when the definition is built from meta/) is the root requirements.txt."""
+    assert _requirement_lines(os.path.join(ROOT, "meta", "requirements.txt")) == _requirement_lines(
+        os.path.join(ROOT, "requirements.txt"))
+
+
+def test_context_has_the_python_deps(context):
+    names = _requirement_names(os.path.join(context, "_build", "requirements.txt"))
+    assert PYTHON_DEPS <= names, names
+
+
+def test_context_installs_amazon_aws(context):
+    with open(os.path.join(context, "_build", "requirements.yml"), encoding="utf-8") as handle:
+        galaxy = yaml.safe_load(handle)
+    versions = {entry["name"]: entry.get("version") for entry in galaxy["collections"]}
+    assert versions.get("amazon.aws") == ">=9.0.0"
+
+
+def test_context_installs_this_collection_from_the_tarball(context, tarball):
+    copied = os.path.join(context, "_build", "collections", os.path.basename(tarball))
+    assert os.path.isfile(copied)
+    with open(os.path.join(context, "Containerfile"), encoding="utf-8") as handle:
+        containerfile = handle.read()
+    galaxy_stage = containerfile.split("FROM base AS galaxy", 1)[1].split("FROM base AS builder", 1)[0]
+    assert re.search(r"ansible-galaxy collection install .*collections/mfaops-iam-\*\.tar\.gz", galaxy_stage)
+    # The builder stage introspects the installed collections, this one included, and adds the user requirements.
+    assert "introspect.py introspect --user-pip=requirements.txt" in containerfile
+
+
+def test_introspect_finds_the_deps_of_the_installed_collection(tarball, tmp_path):
+    """What happens inside any EE build that installs mfaops.iam: its metadata points at its requirements."""
+    install = tmp_path / "collections"
+    # Only this path counts: the development link on ANSIBLE_COLLECTIONS_PATH would make the install a no-op.
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(install))
+    subprocess.run(
+        [_tool("ansible-galaxy"), "collection", "install", "--force", "--no-deps", "-p", str(install), tarball],
+        check=True, capture_output=True, text=True, env=env,
+    )
+    assert (install / "ansible_collections" / "mfaops" / "iam" / "MANIFEST.json").is_file()
+    pip_out = tmp_path / "requirements.txt"
+    subprocess.run(
+        [_tool("ansible-builder"), "introspect", str(install), "--write-pip", str(pip_out)],
+        check=True, capture_output=True, text=True,
+    )
+    with open(pip_out, encoding="utf-8") as handle:
+        lines = [line for line in handle.read().splitlines() if line.strip()]
+    assert all("from collection mfaops.iam" in line for line in lines), lines
+    assert PYTHON_DEPS <= _requirement_names(pip_out)
