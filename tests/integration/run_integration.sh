@@ -23,4 +23,5 @@ url=$(python -m mfaops_endpoint start --state-dir "$state")
 printf 'iam_endpoint_url: %s\n' "$url" > "$installed/tests/integration/integration_config.yml"
 
 cd "$installed"
+git init -q && git add -A >/dev/null  # ansible-test lists the content to test from git
 ansible-test integration --local --python 3.11 --color no "$@"

@@ -528,3 +528,11 @@ def test_endpoint_server_dies_with_a_killed_parent(tmp_path):
         parent.kill()
         parent.wait()
     assert _gone(server_pid, timeout=15)
+
+
+def test_list_service_specific_credentials_answers_for_amazon_aws_iam_user(iam):
+    iam.create_user(UserName="svc")
+    assert iam.list_service_specific_credentials(UserName="svc")["ServiceSpecificCredentials"] == []
+    with pytest.raises(botocore.exceptions.ClientError) as error:
+        iam.list_service_specific_credentials(UserName="nobody")
+    assert error.value.response["Error"]["Code"] == "NoSuchEntity"

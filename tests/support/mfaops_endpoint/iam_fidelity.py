@@ -258,6 +258,12 @@ def r_list_mfa_device_tags(self) -> ActionResult:
     return _paged("Tags", tags, marker)
 
 
+def r_list_service_specific_credentials(self) -> ActionResult:
+    """amazon.aws.iam_user calls this before deleting a user; moto lacks it. Nothing here creates such credentials."""
+    self.backend.get_user(self._get_param("UserName"))  # NoSuchEntity for an unknown user, as IAM
+    return ActionResult({"ServiceSpecificCredentials": []})
+
+
 def install() -> None:
     """Patch moto's IAMBackend and IamResponse in place (idempotent)."""
     for name, func in {
@@ -279,5 +285,6 @@ def install() -> None:
         "tag_mfa_device": r_tag_mfa_device,
         "untag_mfa_device": r_untag_mfa_device,
         "list_mfa_device_tags": r_list_mfa_device_tags,
+        "list_service_specific_credentials": r_list_service_specific_credentials,
     }.items():
         setattr(IamResponse, name, func)
