@@ -56,24 +56,34 @@ class ActionModule(ActionBase):
         return result
 
     def _prepare_bootstrap(self, params, module_args):
-        """Read a seed from an existing text bootstrap file, or prove a new one can be written and issue the key."""
+        """Read a seed from an existing text bootstrap file, or prove a new one can be written and issue the key.
+
+        A path that is a directory, a symlink or an unreadable seed file fails the task at once. A file that exists,
+        or that cannot be written, only forbids creating a device (``_create_refusal``): a converged run still passes.
+        """
         if params["state"] not in ("present", "enabled") or not params["bootstrap_file"]:
             return None, None
+        device = "%s%s" % (params["path"], params["name"]) if params["name"] else params["serial_number"]
         try:
             target = BootstrapFile(params["bootstrap_file"], parse_mode(params["bootstrap_mode"]))
             if target.exists():
                 if params["bootstrap_method"] in TEXT_METHODS and not params["seed"]:
                     module_args["seed"] = self._read_seed(target)
                 module_args[CREATE_REFUSAL] = (
-                    "Virtual MFA device %s%s does not exist and bootstrap_file %s already exists: an existing bootstrap "
+                    "Virtual MFA device %s does not exist and bootstrap_file %s already exists: an existing bootstrap "
                     "file is never replaced. Move it away (after checking whom it belongs to) or choose another path"
-                    % (params["path"], params["name"], target.path))
+                    % (device, target.path))
                 return target, None
-            if params["bootstrap_method"] == "QRCodePNG" and not HAS_QRCODE:
-                raise AnsibleActionFail("bootstrap_method=QRCodePNG needs the qrcode and pypng Python libraries on the controller")
-            target.check_writable(probe=not self._task.check_mode)
         except BootstrapFileError as e:
             raise AnsibleActionFail(str(e))
+        if params["bootstrap_method"] == "QRCodePNG" and not HAS_QRCODE:
+            module_args[CREATE_REFUSAL] = "bootstrap_method=QRCodePNG needs the qrcode and pypng Python libraries on the controller"
+            return target, None
+        try:
+            target.check_writable(probe=not self._task.check_mode)
+        except BootstrapFileError as e:
+            module_args[CREATE_REFUSAL] = "Virtual MFA device %s does not exist and cannot be created safely: %s" % (device, e)
+            return target, None
         key = new_key()
         module_args[SEAL_KEY] = key
         return target, key
