@@ -32,7 +32,7 @@ def test_create_enable_writes_the_qr_on_the_controller_and_returns_no_secret(pla
 
 def test_check_mode_predicts_the_file_and_writes_nothing(play, endpoint, tmp_path):
     target = tmp_path / "new" / "alice.seed"
-    rc, results, _ = play([task("create", name="alice", bootstrap_file=str(target), bootstrap_method="Base32StringSeed")], check=True)
+    rc, results, _output = play([task("create", name="alice", bootstrap_file=str(target), bootstrap_method="Base32StringSeed")], check=True)
     assert rc == 0
     assert results["create"]["changed"] is True
     assert results["create"]["bootstrap_file"] == {"path": str(target), "method": "Base32StringSeed", "mode": "0600"}
@@ -41,7 +41,7 @@ def test_check_mode_predicts_the_file_and_writes_nothing(play, endpoint, tmp_pat
 
 
 def test_no_bootstrap_file_means_no_device(play, endpoint):
-    rc, results, _ = play([task("create", name="alice")])
+    rc, results, _output = play([task("create", name="alice")])
     assert rc == 0 and results["create"]["failed"] is True
     assert "cannot be created without bootstrap_file" in results["create"]["msg"]
     assert endpoint.write_requests() == []
@@ -50,7 +50,7 @@ def test_no_bootstrap_file_means_no_device(play, endpoint):
 def test_an_existing_bootstrap_file_blocks_creation_before_any_write(play, endpoint, tmp_path):
     existing = tmp_path / "alice.png"
     existing.write_bytes(b"someone else's QR code")
-    rc, results, _ = play([task("create", name="alice", bootstrap_file=str(existing))])
+    rc, results, _output = play([task("create", name="alice", bootstrap_file=str(existing))])
     assert results["create"]["failed"] is True
     assert "already exists" in results["create"]["msg"] and "never replaced" in results["create"]["msg"]
     assert existing.read_bytes() == b"someone else's QR code"
@@ -70,6 +70,6 @@ def test_a_text_bootstrap_file_is_a_seed_source_for_a_later_enable(play, endpoin
 
 
 def test_private_options_cannot_be_set_by_a_task(play, endpoint, tmp_path):
-    rc, results, _ = play([task("create", name="alice", bootstrap_file=str(tmp_path / "a.png"), _seal_key="x" * 44)])
+    rc, results, _output = play([task("create", name="alice", bootstrap_file=str(tmp_path / "a.png"), _seal_key="x" * 44)])
     assert results["create"]["failed"] is True and "_seal_key is set by the action plugin only" in results["create"]["msg"]
     assert endpoint.write_requests() == []
