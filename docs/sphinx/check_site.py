@@ -165,7 +165,7 @@ def check_common(site, relative, dom):
         href = anchor.attrs.get("href") or ""
         if not href or re.match(r"^[a-z][a-z0-9+.-]*:|^/|^mailto:", href):
             continue
-        target, _, fragment = href.partition("#")
+        target, _sep, fragment = href.partition("#")
         target_rel = os.path.normpath(os.path.join(base, target)) if target else relative
         target_path = os.path.join(site.html_dir, target_rel)
         if not os.path.exists(target_path):
