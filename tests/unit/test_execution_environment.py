@@ -6,6 +6,7 @@ execution environment build finds the Python deps of the collections it installs
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -45,29 +46,39 @@ def _collection_version():
 
 
 @pytest.fixture(scope="module")
-def tarball():
-    """The release artifact in build/dist, where the definition's additional_build_files looks for it (`make build`)."""
-    dist = os.path.join(ROOT, "build", "dist")
-    os.makedirs(dist, exist_ok=True)
+def layout(tmp_path_factory):
+    """meta/ (the definition and its requirements, as in the repository) and build/dist/ with the release tarball,
+    where the definition's additional_build_files looks for it (`make build`). A private copy of that layout keeps
+    the test off the repository's build/ directory, which other test stages use."""
+    top = tmp_path_factory.mktemp("ee")
+    shutil.copytree(os.path.join(ROOT, "meta"), top / "meta")
+    dist = top / "build" / "dist"
+    dist.mkdir(parents=True)
     subprocess.run(
-        [_tool("ansible-galaxy"), "collection", "build", "--force", "--output-path", dist, ROOT],
+        [_tool("ansible-galaxy"), "collection", "build", "--output-path", str(dist), ROOT],
         check=True, capture_output=True, text=True, cwd=ROOT,
     )
-    path = os.path.join(dist, "mfaops-iam-%s.tar.gz" % _collection_version())
-    assert os.path.isfile(path)
-    return path
+    tarball = dist / ("mfaops-iam-%s.tar.gz" % _collection_version())
+    assert tarball.is_file()
+    return top, str(tarball)
 
 
 @pytest.fixture(scope="module")
-def context(tarball):
+def tarball(layout):
+    return layout[1]
+
+
+@pytest.fixture(scope="module")
+def context(layout):
     """`ansible-builder create -f meta/execution-environment.yml --context build/ee-context`."""
-    target = os.path.join(ROOT, "build", "ee-context")
+    top, _tarball = layout
     done = subprocess.run(
-        [_tool("ansible-builder"), "create", "-f", EE_FILE, "--context", target, "--output-filename", "Containerfile"],
-        check=True, capture_output=True, text=True, cwd=ROOT,
+        [_tool("ansible-builder"), "create", "-f", EE_FILE, "--context", os.path.join("build", "ee-context"),
+         "--output-filename", "Containerfile"],
+        check=True, capture_output=True, text=True, cwd=str(top),
     )
     assert "Complete!" in done.stdout + done.stderr
-    return target
+    return str(top / "build" / "ee-context")
 
 
 def test_definition_is_version_3_with_pins():
