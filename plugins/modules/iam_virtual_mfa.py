@@ -278,6 +278,7 @@ from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.argspec im
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.argspec import MODULE_KWARGS
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.argspec import argument_spec
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.converge import DeviceTask
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import CLIENT_CONFIG
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import RETRY
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import MFAError
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.identity import DeviceId
@@ -324,6 +325,8 @@ def converge(task, state):
 def fail(module, error, task):
     """Report a failure; a seed created in this run still goes to the action plugin, sealed, to be written."""
     extra = {BOOTSTRAP_RESULT_KEY: task.bootstrap} if task is not None and task.bootstrap else {}
+    for warning in task.warnings if task is not None else ():
+        module.warn(warning)
     if isinstance(error, MFAError):
         if error.exception:
             module.fail_json_aws(error.exception, msg=error.message, **extra)
@@ -342,7 +345,7 @@ def main():
     if params.get("seed"):
         params["seed"] = normalize_seed(params["seed"])
 
-    client = module.client("iam", retry_decorator=RETRY)
+    client = module.client("iam", retry_decorator=RETRY, config=CLIENT_CONFIG)
     task = None
     try:
         before, task = prepare(module, client, params)
@@ -354,6 +357,8 @@ def main():
             raise
         fail(module, e, task)
 
+    for warning in task.warnings:
+        module.warn(warning)
     result = dict(changed=changed, virtual_mfa_device=public_view(task.device))
     if module._diff:
         result["diff"] = dict(before=diff_view(before), after=diff_view(task.device))

@@ -14,10 +14,14 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_
 from . import api
 from .errors import MFAError
 from .identity import account_id
+from .lookup import find_device
 from .seal import seal
 from .totp import consecutive_codes
 from .totp import seconds_to_next_window
 from .transform import device_for_user
+
+# How often a device that CreateVirtualMFADevice says exists is looked for before giving up (1 + 2 + ... seconds).
+_REREAD_ATTEMPTS = 4
 
 
 class DeviceTask:
@@ -37,13 +41,14 @@ class DeviceTask:
         self.seed = params.get("seed")
         self.fresh = False  # the device was created in this run
         self.bootstrap = None  # what the action plugin needs to write the bootstrap file
+        self.lost_race = False  # True (or "retried"): the device appeared between this run's lookup and its create
+        self.warnings = []
 
     # ------------------------------------------------------------------ create / delete
     def ensure_present(self):
-        if self.device is not None:
-            return self.ensure_tags()
-        self._create()
-        return True
+        if self.device is None and self._create():
+            return True
+        return self.ensure_tags()
 
     def ensure_absent(self):
         if self.device is None:
@@ -69,7 +74,11 @@ class DeviceTask:
             serial = self._predicted_serial()
             self.bootstrap = {"serial_number": serial, "sealed": None}
         else:
-            serial, seed = api.create_device(self.client, self.ident.name, self.ident.path, tags)
+            try:
+                serial, seed = api.create_device(self.client, self.ident.name, self.ident.path, tags)
+            except is_ansible_aws_error_code("EntityAlreadyExists") as e:
+                self._lost_race(e)
+                return False
             self.protect(seed)
             self.seed = seed
             self.fresh = True
@@ -78,6 +87,41 @@ class DeviceTask:
             "serial_number": serial, "name": self.ident.name, "path": self.ident.path,
             "user_name": None, "user_arn": None, "user_id": None, "enable_date": None, "tags": dict(tags),
         }
+        return True
+
+    def _lost_race(self, error):
+        """CreateVirtualMFADevice answered EntityAlreadyExists: another run created the device after this one looked.
+        Carry on with the device as found, without its seed (the other run holds it) and without a bootstrap file."""
+        for attempt in range(_REREAD_ATTEMPTS):  # IAM is eventually consistent: the listing may lag the create
+            lookup = find_device(self.client, self.ident, self.user)
+            if lookup.device is not None:
+                break
+            time.sleep(attempt + 1)
+        else:
+            raise MFAError(message=(
+                "Virtual MFA device %s%s could not be created (EntityAlreadyExists) and could not be read either; run "
+                "the task again" % (self.ident.path, self.ident.name)), exception=error.exception)
+        self.device = lookup.device
+        self.fresh = True
+        self.lost_race = True
+        self.device["tags"] = api.list_tags(self.client, self.device["serial_number"], fresh=True)
+        if error.exception.response.get("ResponseMetadata", {}).get("RetryAttempts"):
+            # botocore retried the create (a dropped connection, a timeout, a 5xx): the attempt whose answer was
+            # lost may have created the device itself, and then nobody holds the seed.
+            self.lost_race = "retried"
+            self.warnings.append(self._race_explanation())
+
+    def _race_explanation(self):
+        serial = self.device["serial_number"]
+        if self.lost_race == "retried":
+            return (
+                "Virtual MFA device %s already existed when CreateVirtualMFADevice was retried after an attempt whose "
+                "answer was lost: either another run created it (and holds its seed) or the lost attempt did (and "
+                "nobody holds its seed). If no other run wrote its bootstrap file, replace it: state=enabled with "
+                "on_missing_seed=recreate, or state=absent" % serial)
+        return (
+            "Virtual MFA device %s was created by another run at the same time as this one (EntityAlreadyExists); "
+            "that run holds its seed and bootstrap file" % serial)
 
     def _predicted_serial(self):
         known = self.seen_serial or (self.user or {}).get("Arn")
@@ -153,9 +197,15 @@ class DeviceTask:
     def _replace_unrecoverable(self):
         """No seed for a device that must be enabled: fail, or (on_missing_seed=recreate) delete and recreate it."""
         serial = self.device["serial_number"]
+        if self.lost_race:  # never recreate a device another run may have just created and be about to enable
+            self.warnings = []  # the message says it all
+            raise MFAError(message=(
+                "%s, so this task cannot enable it. Run the task again once the other run has finished (with its "
+                "bootstrap file as the seed source if that is a text file)" % self._race_explanation()))
         if self.params["on_missing_seed"] == "recreate" and self.device["user_name"] is None:
             self.ensure_absent()
-            self._create()
+            if not self._create():
+                self._replace_unrecoverable()  # re-created by another run meanwhile: lost_race explains
             return
         raise MFAError(message=(
             "Virtual MFA device %s cannot be enabled: its seed is unrecoverable (AWS returns it only at creation) and "

@@ -17,6 +17,11 @@ RETRY_FRESH = AWSRetry.jittered_backoff(
     retries=8, delay=1, max_delay=10, catch_extra_error_codes=TRANSIENT_CODES + ["NoSuchEntity"]
 )
 
+# botocore's own retries (below RETRY): connection errors (reset, closed, read timeout) and 5xx answers are not
+# ClientErrors, so only botocore retries them; its default of 3 attempts gives up on a flaky network too soon.
+# A task's aws_config still wins (merged after this).
+CLIENT_CONFIG = {"retries": {"mode": "standard", "max_attempts": 10}}
+
 
 class MFAError(AnsibleIAMError):
     """A failure the module reports with ``fail_json``; ``message`` names the operation or the bad input."""
