@@ -108,13 +108,13 @@ echo "site: $OUT/index.html"
 # --- 4. --check: the collection docs linter, then the pages in a real browser -------------------------------------
 step "antsibull-docs lint-collection-docs"
 # The linter copies the collection and its dependencies to a temporary tree, and copies only the files git tracks
-# when a path is inside a git work tree: that would lint the last commit, and find nothing of amazon.aws in the
-# git-ignored .venv. So it lints a plain copy of this tree, with git's repository discovery stopped at the root.
+# when a path is inside a git work tree: that would lint the last commit, and find nothing of amazon.aws in a
+# git-ignored .venv. So it lints a plain copy of this tree, with git pointed at no repository at all.
 LINT="$STAGE/lint/ansible_collections/mfaops/iam"
 mkdir -p "$LINT"
 tar -C "$ROOT" --exclude=./.git --exclude=./.venv --exclude=./build --exclude=./tests --exclude=./docs/build \
   --exclude=__pycache__ -cf - . | tar -C "$LINT" -xf -
-GIT_CEILING_DIRECTORIES="$ROOT" antsibull-docs lint-collection-docs \
+GIT_DIR="$STAGE/no-git-repository" antsibull-docs lint-collection-docs \
   --plugin-docs --check-extra-docs-refs --validate-collection-refs self "$LINT"
 
 step "headless chromium"
