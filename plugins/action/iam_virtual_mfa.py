@@ -22,6 +22,7 @@ from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.identity i
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.identity import from_serial_number
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.seal import new_key
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.seal import unseal
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.validate import first_problem
 from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_file import BootstrapFile
 from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_file import BootstrapFileError
 from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_file import parse_mode
@@ -44,6 +45,9 @@ class ActionModule(ActionBase):
             if option in self._task.args:
                 raise AnsibleActionFail("%s is set by the action plugin only" % option)
         _validation, params = self.validate_argument_spec(argument_spec=full_argument_spec(), **MODULE_KWARGS)
+        problem = first_problem(params)  # before the bootstrap file is looked at, and before any AWS call
+        if problem:
+            raise AnsibleActionFail(problem)
         module_args = {key: value for key, value in self._task.args.items() if key not in CONTROLLER_OPTIONS}
 
         target, key = self._prepare_bootstrap(params, module_args)

@@ -34,7 +34,7 @@ class BootstrapFile:
         """True for a regular file; refuses directories, symlinks and anything else at the path."""
         try:
             info = os.lstat(self.path)
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):  # (a parent that is a file: check_writable names it)
             return False
         if stat.S_ISLNK(info.st_mode):
             raise BootstrapFileError("bootstrap_file %s is a symbolic link; it is never written or read through one" % self.path)

@@ -4,10 +4,17 @@
 
 import re
 
-_NAME = re.compile(r"^[\w+=,.@-]{1,226}$")
-_USER = re.compile(r"^[\w+=,.@-]{1,128}$")
-_PATH = re.compile(r"^(/|/[\x21-\x7E]*/)$")
-_SERIAL = re.compile(r"^arn:(?P<partition>aws[\w-]*):iam::(?P<account>\d{12}):mfa(?P<path>/(?:[\x21-\x7E]*/)?)(?P<name>[\w+=,.@-]+)$")
+# IAM's patterns are Java regular expressions, where \w is ASCII only; they must match the whole value (fullmatch).
+_NAME = re.compile(r"[\w+=,.@-]{1,226}", re.ASCII)
+_USER = re.compile(r"[\w+=,.@-]{1,128}", re.ASCII)
+_PATH = re.compile(r"/|/[\x21-\x7E]+/")
+_SERIAL = re.compile(
+    r"arn:(?P<partition>aws[\w-]*):iam::(?P<account>\d{12}):mfa(?P<path>/(?:[\x21-\x7E]+/)?)(?P<name>[\w+=,.@-]+)", re.ASCII)
+# What EnableMFADevice, ResyncMFADevice, DeactivateMFADevice, DeleteVirtualMFADevice and the tag calls accept as
+# SerialNumber: fewer characters than a path may hold, and at most 256 of them.
+_SERIAL_CHARS = re.compile(r"[\w+=/:,.@-]+", re.ASCII)
+MAX_SERIAL_LENGTH = 256
+_SHORTEST_ARN_PREFIX = "arn:aws:iam::123456789012:mfa"
 ROOT_DEVICE_NAME = "root-account-mfa-device"
 
 
@@ -29,26 +36,42 @@ class DeviceId:
 
 
 def name_problem(name):
-    if not _NAME.match(name):
+    if not _NAME.fullmatch(name):
         return "name %r is not a valid virtual MFA device name (1-226 characters of letters, digits and +=,.@_-)" % name
     return None
 
 
 def user_problem(user):
-    if not _USER.match(user):
+    if not _USER.fullmatch(user):
         return "user %r is not a valid IAM user name (1-128 characters of letters, digits and +=,.@_-)" % user
     return None
 
 
 def path_problem(path):
-    if len(path) > 512 or not _PATH.match(path):
+    if len(path) > 512 or not _PATH.fullmatch(path):
         return "path %r is not a valid IAM path ('/' or '/.../' with printable ASCII, at most 512 characters)" % path
+    return None
+
+
+def serial_problem(name, path):
+    """What makes the serial number of a device ``name`` at ``path`` (both valid) unusable, or None: IAM creates
+    such a device, but could never enable, deactivate or delete it."""
+    bad = sorted({char for char in path if not _SERIAL_CHARS.fullmatch(char)})
+    if bad:
+        return (
+            "path %r has characters (%s) that IAM accepts in a path but not in a serial number: a device there could "
+            "never be enabled, deactivated or deleted" % (path, " ".join(bad)))
+    length = len(_SHORTEST_ARN_PREFIX) + len(path) + len(name)
+    if length > MAX_SERIAL_LENGTH:
+        return (
+            "name and path make a serial number (arn:aws:iam::<account id>:mfa<path><name>) of %d characters; IAM accepts "
+            "at most %d in the calls that enable, deactivate and delete a device" % (length, MAX_SERIAL_LENGTH))
     return None
 
 
 def from_serial_number(serial_number):
     """The DeviceId of an ARN, or raise ValueError naming what is wrong with it."""
-    match = _SERIAL.match(serial_number)
+    match = _SERIAL.fullmatch(serial_number)
     if not match:
         raise ValueError(
             "serial_number %r is not the ARN of a virtual MFA device (arn:aws:iam::<account id>:mfa/<path><name>)"

@@ -3,15 +3,23 @@
 """Checks of iam_virtual_mfa's input that IAM would otherwise reject mid-run: all done before any AWS call."""
 
 import re
+import unicodedata
 
 from .identity import from_serial_number
 from .identity import name_problem
 from .identity import path_problem
+from .identity import serial_problem
 from .identity import user_problem
 from .totp import normalize_seed
 
 MAX_TAGS = 50
-_CODE = re.compile(r"^\d{6}$")
+_CODE = re.compile(r"\d{6}", re.ASCII)
+# IAM tag keys and values: [\p{L}\p{Z}\p{N}_.:/=+\-@] (letters, separators such as spaces, numbers, and these).
+_TAG_PUNCTUATION = frozenset("_.:/=+-@")
+
+
+def _tag_text_ok(text):
+    return all(char in _TAG_PUNCTUATION or unicodedata.category(char)[0] in "LZN" for char in text)
 
 
 def tags_problem(tags):
@@ -19,6 +27,7 @@ def tags_problem(tags):
         return None
     if len(tags) > MAX_TAGS:
         return "tags: %d tags given, IAM allows at most %d on a virtual MFA device" % (len(tags), MAX_TAGS)
+    seen = {}
     for key, value in tags.items():
         key, value = str(key), "" if value is None else str(value)
         if not 1 <= len(key) <= 128:
@@ -27,12 +36,19 @@ def tags_problem(tags):
             return "tags: key %r uses the reserved prefix 'aws:'" % key
         if len(value) > 256:
             return "tags: the value of %r is %d characters long, IAM allows at most 256" % (key, len(value))
+        if not _tag_text_ok(key):
+            return "tags: key %r has characters IAM does not accept (letters, digits, spaces and _.:/=+-@)" % key
+        if not _tag_text_ok(value):
+            return "tags: the value of %r has characters IAM does not accept (letters, digits, spaces and _.:/=+-@)" % key
+        if key.lower() in seen:
+            return "tags: keys %r and %r differ only in case; IAM tag keys are case-insensitive" % (seen[key.lower()], key)
+        seen[key.lower()] = key
     return None
 
 
 def codes_problem(params):
     for option in ("authentication_code_1", "authentication_code_2"):
-        if params.get(option) is not None and not _CODE.match(params[option]):
+        if params.get(option) is not None and not _CODE.fullmatch(params[option]):
             return "%s must be exactly six digits" % option
     return None
 
@@ -63,7 +79,10 @@ def first_problem(params):
     """The first thing wrong with the task's options, as a message, or None. Never includes the seed."""
     checks = [lambda: options_problem(params), lambda: codes_problem(params), lambda: tags_problem(params.get("tags"))]
     if params.get("name") is not None:
-        checks[:0] = [lambda: name_problem(params["name"]), lambda: path_problem(params["path"])]
+        checks[:0] = [
+            lambda: name_problem(params["name"]), lambda: path_problem(params["path"]),
+            lambda: serial_problem(params["name"], params["path"]),
+        ]
     if params.get("user") is not None:
         checks.append(lambda: user_problem(params["user"]))
     checks.append(lambda: seed_problem(params.get("seed")))
