@@ -17,7 +17,7 @@ description:
     the same as that of a sequential listing.
   - The one-time bootstrap secret (seed) of a device is never returned; IAM hands it out only at creation.
 author:
-  - mfaops.iam maintainers
+  - mfaops.iam maintainers (@mfaops)
 options:
   name:
     description:
