@@ -48,6 +48,8 @@ options:
   user:
     description:
       - The IAM user to enable the device for. Required with O(state=enabled), and only used then.
+      - A user that does not exist fails the task before any change; in check mode it is only warned about, and the
+        enabling is predicted as if an earlier task of the play created the user (its ARN then shows as null).
     type: str
   seed:
     description:
@@ -294,12 +296,18 @@ from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.validate i
 def prepare(module, client, params):
     """Read what IAM holds (no writes); returns (device before the task, DeviceTask)."""
     ident = from_serial_number(params["serial_number"]) if params["serial_number"] else DeviceId(params["name"], params["path"])
-    user = None
+    user = known_user = None
     if params["state"] == "enabled":
-        user = api.get_user(client, params["user"])
-        if user is None:
+        user = known_user = api.get_user(client, params["user"])
+        if user is None and not module.check_mode:
             raise MFAError(message="IAM user %s does not exist" % params["user"])
-    lookup = find_device(client, ident, user)
+        if user is None:
+            # AnsibleModule's own warn: AnsibleAWSModule.warn re-passes warnings to exit_json, deprecated in 2.19
+            module._module.warn(  # pylint: disable=protected-access
+                "IAM user %s does not exist; check mode predicts the device enabled for it, as if an earlier task "
+                "created the user" % params["user"])
+            user = {"UserName": params["user"], "Arn": None, "UserId": None}
+    lookup = find_device(client, ident, known_user)
     if lookup.device is not None:
         lookup.device["tags"] = api.list_tags(client, lookup.device["serial_number"])
     task = DeviceTask(

@@ -241,6 +241,16 @@ def test_unknown_user_fails_before_any_write(run, endpoint):
     assert endpoint.write_requests() == []
 
 
+def test_check_mode_with_a_user_an_earlier_task_would_create_warns_and_predicts(run, endpoint):
+    result = run(check_mode=True, name="alice", state="enabled", user="alice", _seal_key=new_key())
+    assert not result.get("failed"), result.get("msg")
+    assert result["changed"] is True
+    assert result["virtual_mfa_device"]["user_name"] == "alice" and result["virtual_mfa_device"]["user_arn"] is None
+    assert "IAM user alice does not exist" in result["_stdout"]
+    assert "deprecat" not in result["_stdout"]
+    assert endpoint.write_requests() == []
+
+
 # ---------------------------------------------------------------------------------------------- disabled / absent
 def test_disabled_deactivates_and_converges(run, iam, endpoint, users):
     create(run, name="alice", state="enabled", user="alice")
