@@ -203,8 +203,8 @@ from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.tag_fetch 
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.transform import device_from_listing
 
 ASSIGNMENT_STATUS = {"any": "Any", "assigned": "Assigned", "unassigned": "Unassigned"}
-_PATH_PREFIX = re.compile(r"^/[\x21-\x7E]{0,511}$")
-_SERIAL = re.compile(r"^arn:[\w-]+:iam::\d{12}:mfa/\S+$")
+_PATH_PREFIX = re.compile(r"/[\x21-\x7E]{0,511}")
+_SERIAL = re.compile(r"arn:[\w-]+:iam::\d{12}:mfa/[\x21-\x7E]+", re.ASCII)
 
 
 def argument_spec():
@@ -221,7 +221,7 @@ def argument_spec():
 
 
 def _path_prefix_problem(prefix):
-    if not _PATH_PREFIX.match(prefix):
+    if not _PATH_PREFIX.fullmatch(prefix):
         return "path_prefix %r is not an IAM path prefix ('/' then printable ASCII, at most 512 characters)" % prefix
     return None
 
@@ -232,7 +232,7 @@ def _user_name_problem(user_name):
 
 
 def _serial_problem(serial_number):
-    if not _SERIAL.match(serial_number):
+    if not _SERIAL.fullmatch(serial_number):
         return "serial_number %r is not the ARN of a virtual MFA device (arn:aws:iam::<account id>:mfa/...)" % serial_number
     return None
 
