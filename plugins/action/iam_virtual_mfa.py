@@ -2,15 +2,19 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Controller side of iam_virtual_mfa: seed sources and the bootstrap file; the module does the AWS calls.
 
-Contract with the module: the action hands it a one-time key (``_seal_key``, no_log) only when a new bootstrap
-file can be written; the module creates a device only with that key and returns the seed sealed with it under
-``__bootstrap__``, which this plugin pops from every result before anything else sees it.
+Contract with the module: the action hands it the public half of a one-time key pair (``_seal_key``) only when a
+new bootstrap file can be written; the module creates a device only with it and returns the seed sealed for that
+key pair under ``__bootstrap__``, which this plugin pops from every result before anything else sees it. Nothing
+the module is given can open it: ansible-core logs module arguments and output raw under ANSIBLE_DEBUG. For the
+same reason a seed known on the controller is never passed to the module; the codes computed from it are.
 """
 
 from ansible.errors import AnsibleActionFail
+from ansible.module_utils.basic import missing_required_lib
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.argspec import BOOTSTRAP_RESULT_KEY
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.argspec import CODES_AHEAD
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.argspec import CONTROLLER_OPTIONS
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.argspec import CREATE_REFUSAL
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.argspec import MODULE_KWARGS
@@ -21,7 +25,10 @@ from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.argspec im
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.identity import account_id
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.identity import from_serial_number
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.seal import new_key
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.seal import public_key
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.seal import unseal
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.totp import HAS_PYOTP
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.totp import codes_ahead
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.validate import first_problem
 from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_file import BootstrapFile
 from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_file import BootstrapFileError
@@ -31,7 +38,9 @@ from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_formats impo
 from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_formats import render
 from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_formats import seed_from_text
 
-_PRIVATE_OPTIONS = (SEAL_KEY, CREATE_REFUSAL)
+_PRIVATE_OPTIONS = (SEAL_KEY, CREATE_REFUSAL, CODES_AHEAD)
+# How many 30-second windows of codes the module gets for a seed kept on the controller: ten minutes.
+CODES_AHEAD_WINDOWS = 20
 
 
 class ActionModule(ActionBase):
@@ -51,6 +60,7 @@ class ActionModule(ActionBase):
         module_args = {key: value for key, value in self._task.args.items() if key not in CONTROLLER_OPTIONS}
 
         target, key = self._prepare_bootstrap(params, module_args)
+        self._keep_seed(params, module_args)
         module_result = self._execute_module(module_name=MODULE_NAME, module_args=module_args, task_vars=task_vars)
         bootstrap = module_result.pop(BOOTSTRAP_RESULT_KEY, None)
         _hide_private_options(module_result)
@@ -89,8 +99,19 @@ class ActionModule(ActionBase):
             module_args[CREATE_REFUSAL] = "Virtual MFA device %s does not exist and cannot be created safely: %s" % (device, e)
             return target, None
         key = new_key()
-        module_args[SEAL_KEY] = key
+        module_args[SEAL_KEY] = public_key(key)  # the private half never leaves this process
         return target, key
+
+    @staticmethod
+    def _keep_seed(params, module_args):
+        """A seed from the task or a text bootstrap file stays on the controller: ansible-core logs module arguments
+        raw under ANSIBLE_DEBUG, no_log or not. The module gets the codes of the next minutes instead."""
+        seed = module_args.pop("seed", None)
+        if seed is None or params["state"] != "enabled":
+            return
+        if not HAS_PYOTP:
+            raise AnsibleActionFail(missing_required_lib("pyotp") + " (on the controller, to compute codes from the seed)")
+        module_args[CODES_AHEAD] = codes_ahead(seed, CODES_AHEAD_WINDOWS)
 
     @staticmethod
     def _read_seed(target):

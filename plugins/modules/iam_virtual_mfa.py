@@ -54,6 +54,8 @@ options:
   seed:
     description:
       - The device's Base32 seed, for example from Ansible Vault, to compute the codes that enable or resync it.
+      - The seed stays on the controller. The action plugin computes the codes from it there, and passes the module
+        only the codes of the next ten minutes.
     type: str
   authentication_code_1:
     description:
@@ -119,13 +121,18 @@ options:
     type: str
   _seal_key:
     description:
-      - Internal, set by the action plugin only (a task that sets it fails). The one-time key with which the module
-        seals the seed of a device it creates; the module creates a device only when it has one.
+      - Internal, set by the action plugin only (a task that sets it fails). The public half of the one-time key pair
+        for which the module seals the seed of a device it creates; the module creates a device only when it has one.
     type: str
   _create_refusal:
     description:
       - Internal, set by the action plugin only (a task that sets it fails). Why no device may be created in this run.
     type: str
+  _codes_ahead:
+    description:
+      - Internal, set by the action plugin only (a task that sets it fails). The code pairs of the next ten minutes,
+        computed on the controller from O(seed) or a text O(bootstrap_file), which the module then never receives.
+    type: dict
 notes:
   - The module runs the AWS calls wherever the task runs; its action plugin reads and writes O(bootstrap_file) on
     the controller.
@@ -268,6 +275,7 @@ bootstrap_file:
       sample: "0600"
 """
 
+import time
 import traceback
 
 from ansible.module_utils.basic import missing_required_lib
@@ -293,7 +301,7 @@ from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.transform 
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.validate import first_problem
 
 
-def prepare(module, client, params):
+def prepare(module, client, params, started=None):
     """Read what IAM holds (no writes); returns (device before the task, DeviceTask)."""
     ident = from_serial_number(params["serial_number"]) if params["serial_number"] else DeviceId(params["name"], params["path"])
     user = known_user = None
@@ -313,7 +321,7 @@ def prepare(module, client, params):
     task = DeviceTask(
         client, params, module.check_mode, ident, lookup, user,
         account_lookup=lambda: tuple(reversed(get_aws_account_info(module))),
-        protect=module.no_log_values.add,
+        protect=module.no_log_values.add, started=started,
     )
     return (dict(lookup.device) if lookup.device else None), task
 
@@ -334,7 +342,7 @@ def fail(module, error, task):
     """Report a failure; a seed created in this run still goes to the action plugin, sealed, to be written."""
     extra = {BOOTSTRAP_RESULT_KEY: task.bootstrap} if task is not None and task.bootstrap else {}
     for warning in task.warnings if task is not None else ():
-        module.warn(warning)
+        module._module.warn(warning)  # pylint: disable=protected-access
     if isinstance(error, MFAError):
         if error.exception:
             module.fail_json_aws(error.exception, msg=error.message, **extra)
@@ -343,6 +351,7 @@ def fail(module, error, task):
 
 
 def main():
+    started = time.monotonic()
     module = AnsibleAWSModule(argument_spec=argument_spec(), supports_check_mode=True, **MODULE_KWARGS)
     if not HAS_PYOTP:
         module.fail_json(msg=missing_required_lib("pyotp"))
@@ -356,7 +365,7 @@ def main():
     client = module.client("iam", retry_decorator=RETRY, config=CLIENT_CONFIG)
     task = None
     try:
-        before, task = prepare(module, client, params)
+        before, task = prepare(module, client, params, started)
         changed = converge(task, params["state"])
     except MFAError as e:
         fail(module, e, task)
@@ -366,7 +375,7 @@ def main():
         fail(module, e, task)
 
     for warning in task.warnings:
-        module.warn(warning)
+        module._module.warn(warning)  # pylint: disable=protected-access
     result = dict(changed=changed, virtual_mfa_device=public_view(task.device))
     if module._diff:
         result["diff"] = dict(before=diff_view(before), after=diff_view(task.device))

@@ -12,6 +12,7 @@ CONTROLLER_OPTIONS = ("bootstrap_file", "bootstrap_method", "bootstrap_mode", "i
 # Private options the action plugin sets for the module (hidden: leading underscore).
 SEAL_KEY = "_seal_key"
 CREATE_REFUSAL = "_create_refusal"
+CODES_AHEAD = "_codes_ahead"
 
 # The private result key under which the module hands the sealed seed to the action plugin.
 BOOTSTRAP_RESULT_KEY = "__bootstrap__"
@@ -42,6 +43,9 @@ def argument_spec():
         label=dict(type="str"),
         _seal_key=dict(type="str", no_log=True),
         _create_refusal=dict(type="str"),
+        # Not no_log: six-digit values would be masked wherever they occur, even inside ARNs and dates. The action
+        # plugin removes it from the echoed invocation.
+        _codes_ahead=dict(type="dict", no_log=False),
     )
 
 

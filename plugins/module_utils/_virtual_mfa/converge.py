@@ -15,7 +15,10 @@ from . import api
 from .errors import MFAError
 from .identity import account_id
 from .lookup import find_device
+from .seal import SealError
+from .seal import check_public_key
 from .seal import seal
+from .totp import STEP_SECONDS
 from .totp import consecutive_codes
 from .totp import seconds_to_next_window
 from .transform import device_for_user
@@ -25,10 +28,12 @@ _REREAD_ATTEMPTS = 4
 
 
 class DeviceTask:
-    def __init__(self, client, params, check_mode, ident, lookup, user=None, account_lookup=None, protect=None):
+    def __init__(self, client, params, check_mode, ident, lookup, user=None, account_lookup=None, protect=None,
+                 started=None):
         """``lookup`` is a lookup.Lookup; ``user`` the GetUser answer for state=enabled; ``account_lookup()``
         returns (partition, account id) when check mode must predict a serial number; ``protect(seed)`` registers
-        a new seed as a no_log value."""
+        a new seed as a no_log value; ``started`` is the time.monotonic() at which the module started (the action
+        plugin's codes_ahead count from just before it)."""
         self.client = client
         self.params = params
         self.check_mode = check_mode
@@ -39,6 +44,8 @@ class DeviceTask:
         self.account_lookup = account_lookup
         self.protect = protect or (lambda seed: None)
         self.seed = params.get("seed")
+        self.codes_ahead = params.get("_codes_ahead")  # codes the action plugin computed from a seed it kept
+        self.started = time.monotonic() if started is None else started
         self.fresh = False  # the device was created in this run
         self.bootstrap = None  # what the action plugin needs to write the bootstrap file
         self.lost_race = False  # True (or "retried"): the device appeared between this run's lookup and its create
@@ -69,6 +76,10 @@ class DeviceTask:
             raise MFAError(message=self.params.get("_create_refusal") or (
                 "Virtual MFA device %s%s does not exist and cannot be created without bootstrap_file: AWS returns "
                 "its seed only once, at creation" % (self.ident.path, self.ident.name)))
+        try:
+            check_public_key(self.params["_seal_key"])
+        except SealError as e:
+            raise MFAError(message="The action plugin's _seal_key is unusable (%s); no device was created" % e)
         tags = self.params.get("tags") or {}
         if self.check_mode:
             serial = self._predicted_serial()
@@ -192,7 +203,8 @@ class DeviceTask:
 
     def _seed_known(self):
         """A seed or codes are at hand (in check mode, a device created in this run would bring its seed)."""
-        return bool(self.seed or self.params.get("authentication_code_1") or (self.check_mode and self.bootstrap))
+        return bool(
+            self.seed or self.codes_ahead or self.params.get("authentication_code_1") or (self.check_mode and self.bootstrap))
 
     def _replace_unrecoverable(self):
         """No seed for a device that must be enabled: fail, or (on_missing_seed=recreate) delete and recreate it."""
@@ -214,14 +226,36 @@ class DeviceTask:
             "delete it (state=absent) and create it again with a new bootstrap_file" % serial))
 
     def _with_codes(self, call):
-        """Run ``call(codes)``; codes from the seed are retried once, in the next 30-second window, if IAM rejects them."""
-        if not self.seed:
+        """Run ``call(codes)``; codes from a seed (this run's, or the action plugin's codes_ahead) are retried once,
+        in the next 30-second window, if IAM rejects them."""
+        if self.seed:
+            codes, wait = lambda: consecutive_codes(self.seed), seconds_to_next_window
+        elif self.codes_ahead:
+            codes, wait = self._codes_now, self._seconds_to_next_window_ahead
+        else:
             return call((self.params["authentication_code_1"], self.params["authentication_code_2"]))
         try:
-            return call(consecutive_codes(self.seed))
+            return call(codes())
         except is_ansible_aws_error_code("InvalidAuthenticationCode"):
-            time.sleep(seconds_to_next_window() + 1)
-            return call(consecutive_codes(self.seed))
+            time.sleep(wait() + 1)
+            return call(codes())
+
+    def _elapsed_ahead(self):
+        return self.codes_ahead["offset"] + time.monotonic() - self.started
+
+    def _seconds_to_next_window_ahead(self):
+        return STEP_SECONDS - self._elapsed_ahead() % STEP_SECONDS
+
+    def _codes_now(self):
+        """The pair of codes_ahead for the current window (counted on the controller's clock, from when the action
+        plugin computed them)."""
+        pairs = self.codes_ahead["pairs"]
+        index = int(self._elapsed_ahead() // STEP_SECONDS)
+        if index >= len(pairs):
+            raise MFAError(message=(
+                "The codes computed on the controller from the seed cover %d seconds and this task has run longer; run "
+                "it again" % (len(pairs) * STEP_SECONDS)))
+        return tuple(pairs[index])
 
     def _refresh_enable_date(self):
         for entry in api.list_user_mfa_devices(self.client, self.user["UserName"]):

@@ -14,6 +14,8 @@ except ImportError:
     HAS_PYOTP = False
 
 STEP_SECONDS = 30
+# pyotp refuses shorter secrets (NIST SP 800-63B); every seed AWS issues is 320 bits.
+MIN_SEED_BITS = 112
 
 
 def normalize_seed(seed):
@@ -22,9 +24,11 @@ def normalize_seed(seed):
     if not text:
         raise ValueError("the seed is empty")
     try:
-        base64.b32decode(text + "=" * (-len(text) % 8))
+        key = base64.b32decode(text + "=" * (-len(text) % 8))
     except (binascii.Error, ValueError) as e:
         raise ValueError("the seed is not a Base32 string") from e
+    if len(key) * 8 < MIN_SEED_BITS:
+        raise ValueError("the seed holds %d bits; at least %d are needed (AWS issues 320)" % (len(key) * 8, MIN_SEED_BITS))
     return text
 
 
@@ -33,6 +37,16 @@ def consecutive_codes(seed, now=None):
     now = time.time() if now is None else now
     totp = pyotp.TOTP(normalize_seed(seed))
     return totp.at(now - STEP_SECONDS), totp.at(now)
+
+
+def codes_ahead(seed, windows, now=None):
+    """The code pairs for the current 30-second window and the ``windows - 1`` after it, so that the seed itself
+    need not travel: ``{"offset": seconds into the current window, "pairs": [[T-30 s, T], [T, T+30 s], ...]}``."""
+    now = time.time() if now is None else now
+    totp = pyotp.TOTP(normalize_seed(seed))
+    first = int(now // STEP_SECONDS)
+    pairs = [[totp.at((window - 1) * STEP_SECONDS), totp.at(window * STEP_SECONDS)] for window in range(first, first + windows)]
+    return {"offset": now - first * STEP_SECONDS, "pairs": pairs}
 
 
 def seconds_to_next_window(now=None):

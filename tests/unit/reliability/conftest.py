@@ -170,6 +170,14 @@ class Runner:
         return process_tree(pid)
 
     @staticmethod
+    def write_playbook(workdir, endpoint_url, tasks, name="playbook", play_vars=None):
+        return write_playbook(workdir, endpoint_url, tasks, name=name, play_vars=play_vars)
+
+    @staticmethod
+    def ansible_env(workdir, extra=None):
+        return ansible_env(workdir, extra)
+
+    @staticmethod
     def finish(proc, timeout=PLAYBOOK_TIMEOUT):
         stdout, stderr = proc.communicate(timeout=timeout)
         return PlaybookRun(proc.args, proc.returncode, stdout, stderr, proc.json_output)

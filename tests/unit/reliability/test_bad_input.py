@@ -40,7 +40,10 @@ CASES = [
     ("tag-keys-differ-only-in-case", dict(name="a", tags={"Team": "a", "team": "b"}), "differ only in case"),
     ("tags-not-a-dict", dict(name="a", tags=[1, 2]), "tags"),
     # --- users, seeds, codes
-    ("unknown-user", dict(name="a", state="enabled", user="nobody", seed="JBSWY3DPEHPK3PXP"), "IAM user nobody does not exist"),
+    ("unknown-user", dict(name="a", state="enabled", user="nobody", seed="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"),
+     "IAM user nobody does not exist"),
+    ("seed-too-short", dict(name="a", state="enabled", user="alice", seed="JBSWY3DPEHPK3PXP"),
+     "seed: the seed holds 80 bits; at least 112 are needed"),
     ("user-bad-chars", dict(name="a", state="enabled", user="bad user"), "'bad user' is not a valid IAM user name"),
     ("user-too-long", dict(name="a", state="enabled", user="u" * 129), "is not a valid IAM user name"),
     ("seed-not-base32", dict(name="a", state="enabled", user="alice", seed="not-base32!"), "seed: the seed is not a Base32 string"),
@@ -91,6 +94,8 @@ CASES = [
     # --- the action plugin's private options
     ("private-seal-key", dict(name="a", _seal_key="AAAA"), "_seal_key is set by the action plugin only"),
     ("private-create-refusal", dict(name="a", _create_refusal="x"), "_create_refusal is set by the action plugin only"),
+    ("private-codes-ahead", dict(name="a", state="enabled", user="alice", _codes_ahead={"offset": 0, "pairs": []}),
+     "_codes_ahead is set by the action plugin only"),
 ]
 
 
