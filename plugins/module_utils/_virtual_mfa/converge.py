@@ -229,7 +229,7 @@ class DeviceTask:
         """Run ``call(codes)``; codes from a seed (this run's, or the action plugin's codes_ahead) are retried once,
         in the next 30-second window, if IAM rejects them."""
         if self.seed:
-            codes, wait = lambda: consecutive_codes(self.seed), seconds_to_next_window
+            codes, wait = self._codes_from_seed, seconds_to_next_window
         elif self.codes_ahead:
             codes, wait = self._codes_now, self._seconds_to_next_window_ahead
         else:
@@ -239,6 +239,9 @@ class DeviceTask:
         except is_ansible_aws_error_code("InvalidAuthenticationCode"):
             time.sleep(wait() + 1)
             return call(codes())
+
+    def _codes_from_seed(self):
+        return consecutive_codes(self.seed)
 
     def _elapsed_ahead(self):
         return self.codes_ahead["offset"] + time.monotonic() - self.started

@@ -8,7 +8,6 @@ import base64
 import contextlib
 import os
 import re
-import shutil
 import threading
 import time
 
@@ -40,7 +39,9 @@ def failing(task, **args):
 def scenarios(out):
     """Every way the collection's iam_virtual_mfa is used: (tasks, expected recap counts). ``out`` holds the
     bootstrap files."""
-    f = lambda name: os.path.join(out, name)  # noqa: E731
+    def f(name):
+        return os.path.join(out, name)
+
     tasks = [
         mfa("create-enable-qr", name="leak-qr", state="enabled", user="u-qr", tags={"team": "a"}, bootstrap_file=f("qr.png")),
         mfa("create-enable-base32", name="leak-b32", path="/leak/", state="enabled", user="u-b32",
