@@ -17,6 +17,8 @@ from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.argspec im
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.argspec import CODES_AHEAD
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.argspec import CONTROLLER_OPTIONS
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.argspec import CREATE_REFUSAL
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.argspec import DEFER_ENABLE
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.argspec import JUST_CREATED
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.argspec import MODULE_KWARGS
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.argspec import MODULE_NAME
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.argspec import SEAL_KEY
@@ -38,7 +40,7 @@ from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_formats impo
 from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_formats import render
 from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_formats import seed_from_text
 
-_PRIVATE_OPTIONS = (SEAL_KEY, CREATE_REFUSAL, CODES_AHEAD)
+_PRIVATE_OPTIONS = (SEAL_KEY, CREATE_REFUSAL, CODES_AHEAD, DEFER_ENABLE, JUST_CREATED)
 # How many 30-second windows of codes the module gets for a seed kept on the controller: ten minutes.
 CODES_AHEAD_WINDOWS = 20
 
@@ -66,7 +68,9 @@ class ActionModule(ActionBase):
         _hide_private_options(module_result)
         result.update(module_result)
         if bootstrap:
-            self._deliver(result, bootstrap, params, target, key, module_args, task_vars)
+            seed = self._deliver(result, bootstrap, params, target, key, module_args, task_vars)
+            if seed and bootstrap.get("enable_pending") and not result.get("failed"):
+                self._enable_created(result, bootstrap["serial_number"], seed, module_args, task_vars)
         return result
 
     def _prepare_bootstrap(self, params, module_args):
@@ -100,6 +104,8 @@ class ActionModule(ActionBase):
             return target, None
         key = new_key()
         module_args[SEAL_KEY] = public_key(key)  # the private half never leaves this process
+        if params["state"] == "enabled":
+            module_args[DEFER_ENABLE] = True  # a device created now is enabled only once its seed is on disk
         return target, key
 
     @staticmethod
@@ -125,7 +131,7 @@ class ActionModule(ActionBase):
         mode = "%04o" % target.mode
         result["bootstrap_file"] = dict(path=target.path, method=params["bootstrap_method"], mode=mode)
         if bootstrap["sealed"] is None:  # check mode: the file would be written
-            return
+            return None
         serial = bootstrap["serial_number"]
         try:
             seed = unseal(key, bootstrap["sealed"])
@@ -135,6 +141,28 @@ class ActionModule(ActionBase):
             del result["bootstrap_file"]
             rollback = self._delete_device(serial, module_args, task_vars)
             result.update(failed=True, changed=bool(rollback.get("failed")), msg="%s. %s" % (e, _rollback_outcome(serial, rollback)))
+            return None
+        return seed
+
+    def _enable_created(self, result, serial, seed, module_args, task_vars):
+        """Second run for a device created (and its seed written) by the first: enable it, with codes from the seed."""
+        args = {key: value for key, value in module_args.items() if key not in _PRIVATE_OPTIONS}
+        args.pop("name", None)
+        args.pop("path", None)
+        args.update(serial_number=serial, state="enabled")
+        args[CODES_AHEAD] = codes_ahead(seed, CODES_AHEAD_WINDOWS)
+        args[JUST_CREATED] = True
+        enabled = self._execute_module(module_name=MODULE_NAME, module_args=args, task_vars=task_vars)
+        enabled.pop(BOOTSTRAP_RESULT_KEY, None)
+        if enabled.get("failed"):
+            result.update(failed=True, msg=(
+                "Virtual MFA device %s was created and its seed written to %s, but enabling it failed: %s. Run the task "
+                "again: it reads a text bootstrap file back as the seed; for a QR code, pass the seed with 'seed' or "
+                "recreate the device" % (serial, result["bootstrap_file"]["path"], enabled.get("msg"))))
+            return
+        result["virtual_mfa_device"] = enabled["virtual_mfa_device"]
+        if "diff" in result and "diff" in enabled:
+            result["diff"]["after"] = enabled["diff"]["after"]
 
     def _delete_device(self, serial, module_args, task_vars):
         own_options = set(argument_spec()) | {"resource_tags"}

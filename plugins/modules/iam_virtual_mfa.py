@@ -96,6 +96,8 @@ options:
       - Written atomically, with mode O(bootstrap_mode) set before any byte is written, never through a symlink;
         missing parent directories are created with mode C(0700). If the write fails after the device was created,
         the device is deleted again.
+      - With O(state=enabled), a device created by the task is enabled only once its seed is written (a second,
+        internal module run), so a failed write never leaves an enabled device that nobody can use.
     type: path
   bootstrap_method:
     description:
@@ -124,6 +126,18 @@ options:
       - Internal, set by the action plugin only (a task that sets it fails). The public half of the one-time key pair
         for which the module seals the seed of a device it creates; the module creates a device only when it has one.
     type: str
+  _defer_enable:
+    description:
+      - Internal, set by the action plugin only (a task that sets it fails). Stop after creating a device that must be
+        enabled, so that its seed is written to O(bootstrap_file) before the device is enabled (by a second run).
+    type: bool
+    default: false
+  _just_created:
+    description:
+      - Internal, set by the action plugin only (a task that sets it fails). The device was created moments ago by the
+        same task, so IAM may not know it everywhere yet (calls on it retry NoSuchEntity).
+    type: bool
+    default: false
   _create_refusal:
     description:
       - Internal, set by the action plugin only (a task that sets it fails). Why no device may be created in this run.
@@ -315,14 +329,21 @@ def prepare(module, client, params, started=None):
                 "IAM user %s does not exist; check mode predicts the device enabled for it, as if an earlier task "
                 "created the user" % params["user"])
             user = {"UserName": params["user"], "Arn": None, "UserId": None}
+    fresh = params["_just_created"]  # created moments ago by the same task: IAM may not list it everywhere yet
     lookup = find_device(client, ident, known_user)
+    for delay in (1, 2, 4) if fresh else ():
+        if lookup.device is not None:
+            break
+        time.sleep(delay)
+        lookup = find_device(client, ident, known_user)
     if lookup.device is not None:
-        lookup.device["tags"] = api.list_tags(client, lookup.device["serial_number"])
+        lookup.device["tags"] = api.list_tags(client, lookup.device["serial_number"], fresh=fresh)
     task = DeviceTask(
         client, params, module.check_mode, ident, lookup, user,
         account_lookup=lambda: tuple(reversed(get_aws_account_info(module))),
         protect=module.no_log_values.add, started=started,
     )
+    task.fresh = fresh
     return (dict(lookup.device) if lookup.device else None), task
 
 

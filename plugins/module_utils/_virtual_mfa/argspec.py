@@ -13,6 +13,8 @@ CONTROLLER_OPTIONS = ("bootstrap_file", "bootstrap_method", "bootstrap_mode", "i
 SEAL_KEY = "_seal_key"
 CREATE_REFUSAL = "_create_refusal"
 CODES_AHEAD = "_codes_ahead"
+DEFER_ENABLE = "_defer_enable"
+JUST_CREATED = "_just_created"
 
 # The private result key under which the module hands the sealed seed to the action plugin.
 BOOTSTRAP_RESULT_KEY = "__bootstrap__"
@@ -46,6 +48,8 @@ def argument_spec():
         # Not no_log: six-digit values would be masked wherever they occur, even inside ARNs and dates. The action
         # plugin removes it from the echoed invocation.
         _codes_ahead=dict(type="dict", no_log=False),
+        _defer_enable=dict(type="bool", default=False),
+        _just_created=dict(type="bool", default=False),
     )
 
 

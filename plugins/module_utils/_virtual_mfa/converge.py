@@ -183,6 +183,11 @@ class DeviceTask:
                 "to move it" % (self.device["serial_number"], holder, user_name)))
         if not self._seed_known():
             self._replace_unrecoverable()
+        if self.fresh and self.params.get("_defer_enable"):
+            # The action plugin writes the seed of a device created in this run before it is enabled (a second run),
+            # so a failed write leaves an unassigned device to delete or recreate, never an enabled one nobody can use.
+            self.bootstrap["enable_pending"] = True
+            return True
         self.ensure_unassigned()
         if not self.check_mode:
             self._with_codes(lambda codes: api.enable_device(

@@ -263,8 +263,8 @@ def enable_carol(playbooks, endpoint, target):
 
 
 def assert_rolled_back(playbooks, endpoint, run, target, reason):
-    """The task failed naming the file and the reason; the device was created, enabled, then deactivated and
-    deleted again by the action plugin."""
+    """The task failed naming the file and the reason; the device was created, then deleted again by the action
+    plugin, never enabled (the enable waits until the seed is on disk)."""
     assert run.rc == 2, run.summary()
     result = run.result("enable")
     assert result["failed"] is True
@@ -273,8 +273,7 @@ def assert_rolled_back(playbooks, endpoint, run, target, reason):
     assert "bootstrap_file" not in result
     assert_no_traceback(run, result)
     assert [(r["action"], r["status"]) for r in endpoint.write_requests()] == [
-        ("CreateVirtualMFADevice", 200), ("EnableMFADevice", 200),
-        ("DeactivateMFADevice", 200), ("DeleteVirtualMFADevice", 200)]
+        ("CreateVirtualMFADevice", 200), ("DeleteVirtualMFADevice", 200)]
     assert playbooks.devices() == {}
 
 
@@ -308,8 +307,9 @@ def test_write_failure_on_a_full_file_system_rolls_the_device_back(playbooks, en
 def test_when_even_the_rollback_cannot_run_the_failure_says_so_and_names_the_device(playbooks, endpoint, tmp_path):
     """Every file write fails once the device exists (RLIMIT_FSIZE of 256 bytes set on the whole process tree
     while CreateVirtualMFADevice's answer is held; Python ignores SIGXFSZ, so writes raise EFBIG): the bootstrap
-    file cannot be written, and neither can the AnsiballZ payload of the rollback's module run. The device stays
-    (created and enabled in one module run) and the task says so, naming it, instead of claiming a rollback."""
+    file cannot be written, and neither can the AnsiballZ payload of the rollback's module run. The device stays,
+    unassigned (it is enabled only once its seed is on disk, so the user is not locked out and a later run with
+    on_missing_seed=recreate replaces it), and the task says so, naming it, instead of claiming a rollback."""
     directory = tmp_path / "mfa"
     directory.mkdir()
     target = str(directory / "carol.png")
@@ -327,4 +327,5 @@ def test_when_even_the_rollback_cannot_run_the_failure_says_so_and_names_the_dev
     assert "delete it by hand" in result["msg"]
     assert result["changed"] is True
     assert os.listdir(directory) == [], "no partial file, no temp file"
-    assert playbooks.devices() == {serial: "carol"}
+    assert playbooks.devices() == {serial: None}
+    assert [r["action"] for r in endpoint.write_requests()] == ["CreateVirtualMFADevice"]

@@ -73,3 +73,19 @@ def test_private_options_cannot_be_set_by_a_task(play, endpoint, tmp_path):
     rc, results, _output = play([task("create", name="alice", bootstrap_file=str(tmp_path / "a.png"), _seal_key="x" * 44)])
     assert results["create"]["failed"] is True and "_seal_key is set by the action plugin only" in results["create"]["msg"]
     assert endpoint.write_requests() == []
+
+
+def test_a_created_device_is_enabled_only_after_its_seed_is_on_disk(play, endpoint, iam, tmp_path):
+    iam.create_user(UserName="alice")
+    endpoint.clear_requests()
+    seed_file = tmp_path / "alice.seed"
+    rc, results, output = play([task("create", name="alice", state="enabled", user="alice", bootstrap_file=str(seed_file),
+                                     bootstrap_method="Base32StringSeed")], diff=True)
+    assert rc == 0, output
+    assert [r["action"] for r in endpoint.write_requests()] == ["CreateVirtualMFADevice", "EnableMFADevice"]
+    enable_time = endpoint.requests("EnableMFADevice")[0]["time"]
+    assert seed_file.stat().st_mtime <= enable_time
+    result = results["create"]
+    assert result["virtual_mfa_device"]["user_name"] == "alice" and result["virtual_mfa_device"]["enable_date"]
+    assert result["diff"]["before"] == {} and result["diff"]["after"]["user_name"] == "alice"
+    assert "_defer_enable" not in result["invocation"]["module_args"]
