@@ -220,6 +220,9 @@ class DeviceTask:
                 "%s, so this task cannot enable it. Run the task again once the other run has finished (with its "
                 "bootstrap file as the seed source if that is a text file)" % self._race_explanation()))
         if self.params["on_missing_seed"] == "recreate" and self.device["user_name"] is None:
+            if not self.params.get("_seal_key"):  # refuse before deleting: the new device could not be created
+                raise MFAError(message="Virtual MFA device %s has no recoverable seed and on_missing_seed=recreate cannot "
+                               "replace it: %s" % (serial, self.params.get("_create_refusal") or "no bootstrap_file"))
             self.ensure_absent()
             if not self._create():
                 self._replace_unrecoverable()  # re-created by another run meanwhile: lost_race explains

@@ -208,6 +208,16 @@ def test_on_missing_seed_recreate_replaces_the_device_and_hands_back_the_new_see
         "CreateVirtualMFADevice", "DeleteVirtualMFADevice", "CreateVirtualMFADevice", "EnableMFADevice"]
 
 
+def test_recreate_is_refused_before_deleting_when_no_new_device_could_be_created(run, endpoint, users):
+    create(run, name="alice")
+    endpoint.clear_requests()
+    result = run(name="alice", state="enabled", user="alice", on_missing_seed="recreate",
+                 _create_refusal="bootstrap_file /x already exists")
+    assert result["failed"] is True
+    assert "cannot replace it: bootstrap_file /x already exists" in result["msg"]
+    assert endpoint.write_requests() == []
+
+
 def test_enabled_for_another_user_fails_without_reassign(run, iam, users):
     _result, seed = create(run, name="alice", state="enabled", user="alice")
     result = run(name="alice", state="enabled", user="bob", seed=seed)
