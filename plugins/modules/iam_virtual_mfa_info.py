@@ -192,6 +192,7 @@ import re
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa import api
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import CLIENT_CONFIG
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import RETRY
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import MFAError
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.identity import name_problem
@@ -299,7 +300,8 @@ def main():
     if problem:
         module.fail_json(msg=problem)
 
-    client = module.client("iam", retry_decorator=RETRY, config=pool_config(params["max_concurrency"]))
+    config = dict(CLIENT_CONFIG, **pool_config(params["max_concurrency"]))
+    client = module.client("iam", retry_decorator=RETRY, config=config)
     try:
         devices = list_devices(client, params)
         if params["include_tags"] or params["tags"]:

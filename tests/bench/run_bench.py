@@ -12,18 +12,21 @@ the other in this run:
    on a sample of devices (--cli-sample), scaled to N;
 4. a converged iam_virtual_mfa playbook over 100 devices (nothing to change).
 
-Prints the wall times, the ratios against the targets, the IAM calls of each (from the endpoint's request log), and
+1 and 2 run --repeat times (default 3) and their medians are compared.  Prints the wall times, the ratios against the
+targets, the IAM calls of each (from the endpoint's request log), and
 checks that every way saw the same devices and tags.  The endpoint is always stopped.  Usage: make bench
-BENCH_ARGS="--devices 2000 --latency-ms 20 --workers 10 --cli-sample 50".
+BENCH_ARGS="--devices 2000 --latency-ms 20 --workers 10 --cli-sample 50" (or run this file with .venv/bin/python).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
 import subprocess
+import statistics
 import sys
 import tempfile
 import time
@@ -52,6 +55,8 @@ def parse_args(argv=None):
     parser.add_argument("--workers", type=int, default=10, help="iam_virtual_mfa_info max_concurrency (default 10)")
     parser.add_argument("--cli-sample", type=int, default=50,
                         help="devices whose tags the AWS CLI lists, one process each, scaled to --devices (default 50)")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs of the info module and of the boto3 loop; the median is compared (default 3)")
     parser.add_argument("--skip", action="append", default=[], choices=["playbook", "cli", "converged"],
                         help="leave out the info playbook, the AWS CLI or the converged playbook (repeatable)")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a ratio misses its target")
@@ -59,22 +64,29 @@ def parse_args(argv=None):
 
 
 class Phase:
-    """Wall time and IAM calls of one way of doing it."""
+    """Wall times (one per repetition) and IAM calls of one way of doing it."""
 
     def __init__(self, endpoint, label):
         self.endpoint = endpoint
         self.label = label
-        self.seconds = None
+        self.runs = []
         self.calls = Counter()
 
-    def __enter__(self):
+    @contextlib.contextmanager
+    def timed(self):
         self.endpoint.clear_requests()
-        self.started = time.perf_counter()  # pylint: disable=attribute-defined-outside-init
-        return self
-
-    def __exit__(self, *exc):
-        self.seconds = time.perf_counter() - self.started
+        started = time.perf_counter()
+        yield
+        self.runs.append(time.perf_counter() - started)
         self.calls = Counter(request["action"] for request in self.endpoint.requests())
+
+    @property
+    def seconds(self):
+        """The median of the repetitions."""
+        return statistics.median(self.runs)
+
+    def spread(self):
+        return "" if len(self.runs) < 2 else "  [runs: %s]" % ", ".join("%.2f" % run for run in self.runs)
 
 
 def environment():
@@ -230,23 +242,32 @@ class Bench:
         self.converged_stats = None
 
     def phase(self, key, label):
-        self.phases[key] = Phase(self.endpoint, label)
+        if key not in self.phases:
+            self.phases[key] = Phase(self.endpoint, label)
         return self.phases[key]
+
+    def repeated(self, key, label, function, *args):
+        """Run ``function`` --repeat times, timed; every repetition must return the same devices."""
+        for _ in range(self.args.repeat):
+            with self.phase(key, label).timed():
+                result = function(*args)
+            if key not in self.results:
+                self.results[key] = result
+            elif result != self.results[key]:
+                self.problems.append("%s returned something else on a repetition" % label)
 
     def measure(self, aws):
         skip = set(self.args.skip)
-        with self.phase("entry", "iam_virtual_mfa_info, module entry point"):
-            self.results["entry"] = info_entry_point(self.endpoint, self.args.workers)
+        self.repeated("entry", "iam_virtual_mfa_info, module entry point", info_entry_point, self.endpoint, self.args.workers)
         if "playbook" not in skip:
-            with self.phase("playbook", "iam_virtual_mfa_info, ansible-playbook"):
-                self.results["playbook"] = info_playbook(self.endpoint, self.args.workers, self.workdir)
-        with self.phase("loop", "sequential boto3 loop"):
-            self.results["loop"] = boto3_loop(self.endpoint)
+            self.repeated("playbook", "iam_virtual_mfa_info, ansible-playbook", info_playbook,
+                          self.endpoint, self.args.workers, self.workdir)
+        self.repeated("loop", "sequential boto3 loop", boto3_loop, self.endpoint)
         if "cli" not in skip:
-            with self.phase("cli", "AWS CLI"):
+            with self.phase("cli", "AWS CLI").timed():
                 self.cli = cli_run(aws, self.endpoint, self.args.cli_sample)
         if "converged" not in skip:
-            with self.phase("converged", "converged iam_virtual_mfa playbook, %d devices" % CONVERGED_DEVICES):
+            with self.phase("converged", "converged iam_virtual_mfa playbook, %d devices" % CONVERGED_DEVICES).timed():
                 self.converged_stats = converged_playbook(self.endpoint, self.workdir)
 
     def check(self):
@@ -286,7 +307,7 @@ class Bench:
         for key in ("entry", "playbook", "loop"):
             if key in self.phases:
                 phase = self.phases[key]
-                print("%-52s %9.2fs   %s" % (phase.label, phase.seconds, describe_calls(phase.calls)))
+                print("%-52s %9.2fs   %s%s" % (phase.label, phase.seconds, describe_calls(phase.calls), phase.spread()))
         if self.cli:
             serials, tags, listing, sample = self.cli
             phase = self.phases["cli"]
@@ -306,7 +327,7 @@ class Bench:
                 phase.seconds / CONVERGED_DEVICES, sum(phase.calls.values()) / CONVERGED_DEVICES,
                 self.converged_stats.get("changed", 0), writes))
         print()
-        print("ratios (targets: >= %gx faster than the sequential boto3 loop, >= %gx faster than the AWS CLI)" % (
+        print("ratios of medians (targets: >= %gx faster than the sequential boto3 loop, >= %gx faster than the AWS CLI)" % (
             TARGET_VS_BOTO3, TARGET_VS_CLI))
         verdicts = []
         others = [(self.phases["loop"].label, self.phases["loop"].seconds, TARGET_VS_BOTO3)]
@@ -348,8 +369,8 @@ def run(args):
 
 def main(argv=None):
     args = parse_args(argv)
-    if args.devices < CONVERGED_DEVICES or args.cli_sample < 1 or args.workers < 1:
-        raise SystemExit("--devices must be at least %d, --cli-sample and --workers at least 1" % CONVERGED_DEVICES)
+    if args.devices < CONVERGED_DEVICES or min(args.cli_sample, args.workers, args.repeat) < 1:
+        raise SystemExit("--devices must be at least %d; --cli-sample, --workers and --repeat at least 1" % CONVERGED_DEVICES)
     return run(args)
 
 
