@@ -339,7 +339,7 @@ class Bench:
             for label, seconds, target in others:
                 ratio = seconds / self.phases[key].seconds
                 verdicts.append(verdict(ratio, target))
-                print("  %-40s vs %-24s %6.1fx  %s" % (self.phases[key].label, label, ratio, verdicts[-1]))
+                print("  %-40s vs %-24s %6.2fx  %s" % (self.phases[key].label, label, ratio, verdicts[-1]))
         print()
         if self.problems:
             print("result sets: DIFFER: %s" % "; ".join(self.problems))
