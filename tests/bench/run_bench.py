@@ -248,7 +248,7 @@ class Bench:
 
     def repeated(self, key, label, function, *args):
         """Run ``function`` --repeat times, timed; every repetition must return the same devices."""
-        for _ in range(self.args.repeat):
+        for _repetition in range(self.args.repeat):
             with self.phase(key, label).timed():
                 result = function(*args)
             if key not in self.results:
@@ -311,8 +311,8 @@ class Bench:
         if self.cli:
             serials, tags, listing, sample = self.cli
             phase = self.phases["cli"]
-            print("%-52s %9.2fs   %s" % ("AWS CLI, measured: list + %d of %d devices" % (len(tags), len(serials)),
-                                        phase.seconds, describe_calls(phase.calls)))
+            measured = "AWS CLI, measured: list + %d of %d devices" % (len(tags), len(serials))
+            print("%-52s %9.2fs   %s" % (measured, phase.seconds, describe_calls(phase.calls)))
             print("%-52s %9.2fs   %d (%d list + %d tag calls, %d processes)" % (
                 "AWS CLI, scaled to %d devices (estimate)" % len(serials), self.cli_estimate(),
                 phase.calls["ListVirtualMFADevices"] + len(serials), phase.calls["ListVirtualMFADevices"],
@@ -344,8 +344,8 @@ class Bench:
         if self.problems:
             print("result sets: DIFFER: %s" % "; ".join(self.problems))
         else:
-            print("result sets: identical (%d devices%s)" % (len(reference), "; AWS CLI: serial numbers of all, tags of "
-                                                                "the %d sampled" % len(self.cli[1]) if self.cli else ""))
+            cli = "; AWS CLI: serial numbers of all, tags of the %d sampled" % len(self.cli[1]) if self.cli else ""
+            print("result sets: identical (%d devices%s)" % (len(reference), cli))
         return verdicts
 
 
