@@ -139,21 +139,15 @@ class ActionModule(ActionBase):
             target.write(render(params["bootstrap_method"], seed, label, params["issuer"]))
         except (BootstrapFileError, ValueError) as e:
             del result["bootstrap_file"]
-            rollback = self._delete_device(serial, module_args, task_vars)
+            rollback = self._run_on_device(serial, "absent", module_args, task_vars)
             result.update(failed=True, changed=bool(rollback.get("failed")), msg="%s. %s" % (e, _rollback_outcome(serial, rollback)))
             return None
         return seed
 
     def _enable_created(self, result, serial, seed, module_args, task_vars):
         """Second run for a device created (and its seed written) by the first: enable it, with codes from the seed."""
-        args = {key: value for key, value in module_args.items() if key not in _PRIVATE_OPTIONS}
-        args.pop("name", None)
-        args.pop("path", None)
-        args.update(serial_number=serial, state="enabled")
-        args[CODES_AHEAD] = codes_ahead(seed, CODES_AHEAD_WINDOWS)
-        args[JUST_CREATED] = True
-        enabled = self._execute_module(module_name=MODULE_NAME, module_args=args, task_vars=task_vars)
-        enabled.pop(BOOTSTRAP_RESULT_KEY, None)
+        enabled = self._run_on_device(serial, "enabled", module_args, task_vars, user=module_args["user"],
+                                      **{CODES_AHEAD: codes_ahead(seed, CODES_AHEAD_WINDOWS), JUST_CREATED: True})
         if enabled.get("failed"):
             result.update(failed=True, msg=(
                 "Virtual MFA device %s was created and its seed written to %s, but enabling it failed: %s. Run the task "
@@ -164,13 +158,14 @@ class ActionModule(ActionBase):
         if "diff" in result and "diff" in enabled:
             result["diff"]["after"] = enabled["diff"]["after"]
 
-    def _delete_device(self, serial, module_args, task_vars):
+    def _run_on_device(self, serial, state, module_args, task_vars, **options):
+        """Another module run on the device this task created: the task's AWS connection options, nothing else."""
         own_options = set(argument_spec()) | {"resource_tags"}
         args = {key: value for key, value in module_args.items() if key not in own_options}
-        args.update(serial_number=serial, state="absent")
-        rollback = self._execute_module(module_name=MODULE_NAME, module_args=args, task_vars=task_vars)
-        rollback.pop(BOOTSTRAP_RESULT_KEY, None)
-        return rollback
+        args.update(options, serial_number=serial, state=state)
+        result = self._execute_module(module_name=MODULE_NAME, module_args=args, task_vars=task_vars)
+        result.pop(BOOTSTRAP_RESULT_KEY, None)
+        return result
 
 
 def _rollback_outcome(serial, rollback):
