@@ -42,6 +42,7 @@ options:
       - V(enabled) also makes sure it is enabled for O(user).
       - V(disabled) makes sure it exists and is enabled for nobody (it is deactivated if needed).
       - V(absent) deactivates the device if needed, then deletes it.
+      - V(present), V(enabled) and V(disabled) create a missing device, which needs O(bootstrap_file).
     type: str
     choices: [present, enabled, disabled, absent]
     default: present
@@ -54,8 +55,9 @@ options:
   seed:
     description:
       - The device's Base32 seed, for example from Ansible Vault, to compute the codes that enable or resync it.
-      - The seed stays on the controller. The action plugin computes the codes from it there, and passes the module
-        only the codes of the next ten minutes.
+      - The seed stays in the controller's process: the task computes the codes from it there and sends IAM only
+        the codes. It is never shown, even by C(ANSIBLE_DEBUG); C(ANSIBLE_DISPLAY_ARGS_TO_STDOUT) prints task
+        arguments as written, so keep the seed in a variable (Ansible Vault) rather than literally in the task.
     type: str
   authentication_code_1:
     description:
@@ -75,6 +77,10 @@ options:
     description:
       - With O(state=enabled), move a device that is enabled for another user to O(user) (deactivate, then
         enable). Needs a seed or codes. Without it such a device makes the task fail.
+      - With a seed, the seed is checked first (ResyncMFADevice for the current holder, which changes no
+        assignment), so a wrong seed leaves the holder's MFA as it was. Codes given by hand cannot be checked
+        without being used up; if the enable fails after the deactivation, the task fails with C(changed=true)
+        and says how to recover.
     type: bool
     default: false
   on_missing_seed:
@@ -82,7 +88,14 @@ options:
       - What to do when O(state=enabled) needs to enable a device that is enabled for nobody and no seed source is
         available, for example after a run was killed between creating the device and writing O(bootstrap_file).
       - V(fail) stops with a message saying how to replace the device.
-      - V(recreate) deletes the device, creates it again and writes the new seed to O(bootstrap_file).
+      - V(recreate) deletes the device, creates it again (with the old device's tags when O(tags) is not given)
+        and writes the new seed to O(bootstrap_file).
+      - Never while another run is still provisioning the device, for example another AWX job or host that has
+        created it and not yet written its bootstrap file or enabled it. The creating run tags the device with
+        C(mfaops:provisioning) (the UTC time of creation) in the create call itself and removes the tag once the
+        seed is safe (after the enable with O(state=enabled), after writing O(bootstrap_file) otherwise). A device
+        with that tag younger than 15 minutes is never deleted; the task fails saying a run is provisioning it.
+        An older tag means its run died, and V(recreate) replaces the device.
     type: str
     choices: [fail, recreate]
     default: fail
@@ -91,13 +104,17 @@ options:
       - A path on the controller where the seed of a device created by this task is written. Needed to create a
         device, since AWS returns the seed only once; the task fails before creating anything if the file cannot
         be written.
+      - A relative path is resolved like the O(ansible.builtin.fetch#module:dest) of C(ansible.builtin.fetch):
+        against the playbook's directory (or the role's), not the directory the process runs in.
+      - Its directory must not be writable by other users (mode C(0700) is best); a directory writable by group
+        or others is refused, and the file is created relative to the opened directory, never through a symlink.
       - An existing file is never replaced. If it exists in a text format (O(bootstrap_method=Base32StringSeed) or
         O(bootstrap_method=OtpauthURI)) it is read as a seed source instead.
       - Written atomically, with mode O(bootstrap_mode) set before any byte is written, never through a symlink;
         missing parent directories are created with mode C(0700). If the write fails after the device was created,
         the device is deleted again.
-      - With O(state=enabled), a device created by the task is enabled only once its seed is written (a second,
-        internal module run), so a failed write never leaves an enabled device that nobody can use.
+      - With O(state=enabled), a device created by the task is enabled only once its seed is written, so a failed
+        write never leaves an enabled device that nobody can use.
     type: path
   bootstrap_method:
     description:
@@ -121,43 +138,25 @@ options:
     description:
       - The account label shown by authenticator apps. Defaults to C(<name>@<account id>), as AWS's own QR code.
     type: str
-  _seal_key:
-    description:
-      - Internal, set by the action plugin only (a task that sets it fails). The public half of the one-time key pair
-        for which the module seals the seed of a device it creates; the module creates a device only when it has one.
-    type: str
-  _defer_enable:
-    description:
-      - Internal, set by the action plugin only (a task that sets it fails). Stop after creating a device that must be
-        enabled, so that its seed is written to O(bootstrap_file) before the device is enabled (by a second run).
-    type: bool
-    default: false
-  _just_created:
-    description:
-      - Internal, set by the action plugin only (a task that sets it fails). The device was created moments ago by the
-        same task, so IAM may not know it everywhere yet (calls on it retry NoSuchEntity).
-    type: bool
-    default: false
-  _create_refusal:
-    description:
-      - Internal, set by the action plugin only (a task that sets it fails). Why no device may be created in this run.
-    type: str
-  _codes_ahead:
-    description:
-      - Internal, set by the action plugin only (a task that sets it fails). The code pairs of the next ten minutes,
-        computed on the controller from O(seed) or a text O(bootstrap_file), which the module then never receives.
-    type: dict
 notes:
-  - The module runs the AWS calls wherever the task runs; its action plugin reads and writes O(bootstrap_file) on
-    the controller.
+  - The task always runs whole on the B(controller), in one process (it is an action plugin; this module file holds
+    its documentation only). The AWS credentials are those of the controller or execution environment, from the
+    task's options, C(module_defaults) (C(group/mfaops.iam.aws) or C(group/amazon.aws.aws)), the task's
+    C(environment:) keyword (for example C(AWS_PROFILE)) and the controller's environment, whatever
+    C(delegate_to) says, as with amazon.aws's lookups. C(async) is not supported.
+  - The same device from several hosts of a play (C(hosts: all)) needs C(run_once: true); otherwise the hosts race
+    for it and all but one fail, saying another run created it.
+  - Tag keys and values must be strings; YAML values such as C(owner:) (null), C(5) or C(true) are refused: quote
+    them.
+  - Retries live in one layer per kind of error. botocore's standard retry mode retries throttling, 5xx answers and
+    dropped connections (10 attempts; O(aws_config) can change it); the task itself retries
+    EntityTemporarilyUnmodifiable and ConcurrentModification, and NoSuchEntity right after it created a device.
   - "API calls of a run with nothing to change: with O(state=enabled), GetUser, ListMFADevices and
     ListMFADeviceTags, three calls whatever the size of the account. With other states, ListVirtualMFADevices
     one page of 1,000 devices at a time until the device is found, then ListMFADeviceTags: 2 calls up to 1,000
     devices, ceil(N / 1000) + 1 for N devices."
   - The diff shows the device's serial number, name, path, user and tags before and after; C(enable_date) is in the
     result but not in the diff, since check mode cannot know it in advance.
-  - Throttling, EntityTemporarilyUnmodifiable, ConcurrentModification and, right after creation, NoSuchEntity are
-    retried with jittered backoff. IAM is eventually consistent.
 seealso:
   - module: mfaops.iam.iam_virtual_mfa_info
   - module: amazon.aws.iam_user
@@ -226,6 +225,22 @@ EXAMPLES = r"""
     name: bob
     state: absent
 
+- name: A shared device in a play over many hosts: one host manages it
+  mfaops.iam.iam_virtual_mfa:
+    name: break-glass
+    path: /admins/
+    state: enabled
+    user: break-glass-admin
+    bootstrap_file: mfa/break-glass.png   # relative: next to the playbook, on the controller
+  run_once: true
+
+- name: With a profile from the task's environment (read on the controller)
+  mfaops.iam.iam_virtual_mfa:
+    name: dave
+    bootstrap_file: /secure/mfa/dave.png
+  environment:
+    AWS_PROFILE: security-admin
+
 - name: Against a local endpoint, with the collection's group defaults
   module_defaults:
     group/mfaops.iam.aws:
@@ -288,122 +303,3 @@ bootstrap_file:
       type: str
       sample: "0600"
 """
-
-import time
-import traceback
-
-from ansible.module_utils.basic import missing_required_lib
-
-from ansible_collections.amazon.aws.plugins.module_utils.iam import get_aws_account_info
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
-from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa import api
-from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.argspec import BOOTSTRAP_RESULT_KEY
-from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.argspec import MODULE_KWARGS
-from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.argspec import argument_spec
-from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.converge import DeviceTask
-from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import CLIENT_CONFIG
-from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import RETRY
-from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import MFAError
-from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.identity import DeviceId
-from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.identity import from_serial_number
-from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.lookup import find_device
-from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.totp import HAS_PYOTP
-from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.totp import normalize_seed
-from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.transform import diff_view
-from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.transform import public_view
-from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.validate import first_problem
-
-
-def prepare(module, client, params, started=None):
-    """Read what IAM holds (no writes); returns (device before the task, DeviceTask)."""
-    ident = from_serial_number(params["serial_number"]) if params["serial_number"] else DeviceId(params["name"], params["path"])
-    user = known_user = None
-    if params["state"] == "enabled":
-        user = known_user = api.get_user(client, params["user"])
-        if user is None and not module.check_mode:
-            raise MFAError(message="IAM user %s does not exist" % params["user"])
-        if user is None:
-            # AnsibleModule's own warn: AnsibleAWSModule.warn re-passes warnings to exit_json, deprecated in 2.19
-            module._module.warn(  # pylint: disable=protected-access
-                "IAM user %s does not exist; check mode predicts the device enabled for it, as if an earlier task "
-                "created the user" % params["user"])
-            user = {"UserName": params["user"], "Arn": None, "UserId": None}
-    fresh = params["_just_created"]  # created moments ago by the same task: IAM may not list it everywhere yet
-    lookup = find_device(client, ident, known_user)
-    for delay in (1, 2, 4) if fresh else ():
-        if lookup.device is not None:
-            break
-        time.sleep(delay)
-        lookup = find_device(client, ident, known_user)
-    if lookup.device is not None:
-        lookup.device["tags"] = api.list_tags(client, lookup.device["serial_number"], fresh=fresh)
-    task = DeviceTask(
-        client, params, module.check_mode, ident, lookup, user,
-        account_lookup=lambda: tuple(reversed(get_aws_account_info(module))),
-        protect=module.no_log_values.add, started=started,
-    )
-    task.fresh = fresh
-    return (dict(lookup.device) if lookup.device else None), task
-
-
-def converge(task, state):
-    """Run the ensure_* steps of ``state``; returns whether anything changed (or would change)."""
-    if state == "absent":
-        return task.ensure_absent()
-    changed = task.ensure_present()
-    if state == "enabled":
-        changed = task.ensure_enabled() or changed
-    elif state == "disabled":
-        changed = task.ensure_unassigned() or changed
-    return changed
-
-
-def fail(module, error, task):
-    """Report a failure; a seed created in this run still goes to the action plugin, sealed, to be written."""
-    extra = {BOOTSTRAP_RESULT_KEY: task.bootstrap} if task is not None and task.bootstrap else {}
-    for warning in task.warnings if task is not None else ():
-        module._module.warn(warning)  # pylint: disable=protected-access
-    if isinstance(error, MFAError):
-        if error.exception:
-            module.fail_json_aws(error.exception, msg=error.message, **extra)
-        module.fail_json(msg=error.message, **extra)
-    module.fail_json(msg="Unexpected error after creating the device: %s" % error, exception=traceback.format_exc(), **extra)
-
-
-def main():
-    started = time.monotonic()
-    module = AnsibleAWSModule(argument_spec=argument_spec(), supports_check_mode=True, **MODULE_KWARGS)
-    if not HAS_PYOTP:
-        module.fail_json(msg=missing_required_lib("pyotp"))
-    params = dict(module.params)
-    problem = first_problem(params)
-    if problem:
-        module.fail_json(msg=problem)
-    if params.get("seed"):
-        params["seed"] = normalize_seed(params["seed"])
-
-    client = module.client("iam", retry_decorator=RETRY, config=CLIENT_CONFIG)
-    task = None
-    try:
-        before, task = prepare(module, client, params, started)
-        changed = converge(task, params["state"])
-    except MFAError as e:
-        fail(module, e, task)
-    except Exception as e:  # pylint: disable=broad-exception-caught
-        if task is None or not task.bootstrap:
-            raise
-        fail(module, e, task)
-
-    for warning in task.warnings:
-        module._module.warn(warning)  # pylint: disable=protected-access
-    result = dict(changed=changed, virtual_mfa_device=public_view(task.device))
-    if module._diff:
-        result["diff"] = dict(before=diff_view(before), after=diff_view(task.device))
-    if task.bootstrap:
-        result[BOOTSTRAP_RESULT_KEY] = task.bootstrap
-    module.exit_json(**result)
-
-
-if __name__ == "__main__":
-    main()

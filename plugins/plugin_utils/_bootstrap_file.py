@@ -1,11 +1,20 @@
 # Copyright: Contributors to the mfaops.iam collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The bootstrap file on the controller: check it before a device exists, write it once, atomically, never replaced."""
+"""The bootstrap file on the controller: check it before a device exists, write it once, atomically, never replaced.
+
+Every filesystem error becomes a BootstrapFileError naming the path and the reason. The file's directory must be
+private to the current user, who alone can then plant, swap or remove files there; directories created for it are 0700.
+"""
 
 import errno
 import os
 import stat
 import tempfile
+
+from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_dir import Directory
+from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_dir import not_private
+
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 class BootstrapFileError(Exception):
@@ -31,95 +40,145 @@ class BootstrapFile:
         self.mode = mode
 
     def exists(self):
-        """True for a regular file; refuses directories, symlinks and anything else at the path."""
+        """True for a regular file, False for nothing; refuses directories, symlinks and anything else at the path."""
+        return self._exists("access")
+
+    def _exists(self, action):
         try:
             info = os.lstat(self.path)
-        except (FileNotFoundError, NotADirectoryError):  # (a parent that is a file: check_writable names it)
+        except FileNotFoundError:
             return False
-        if stat.S_ISLNK(info.st_mode):
-            raise BootstrapFileError("bootstrap_file %s is a symbolic link; it is never written or read through one" % self.path)
-        if stat.S_ISDIR(info.st_mode):
-            raise BootstrapFileError("bootstrap_file %s is a directory, not a file path" % self.path)
-        if not stat.S_ISREG(info.st_mode):
-            raise BootstrapFileError("bootstrap_file %s is not a regular file" % self.path)
+        except OSError as e:
+            raise self._error(action, e) from e
+        self._refuse_unless_file(info.st_mode)
         return True
 
     def read_text(self):
+        """The file's first 4 KiB as ASCII text, never read through a symlink."""
         try:
-            with open(self.path, "rb") as handle:
+            with os.fdopen(os.open(self.path, _READ_FLAGS), "rb") as handle:
+                self._refuse_unless_file(os.fstat(handle.fileno()).st_mode)
                 data = handle.read(4096)
+        except OSError as e:
+            if e.errno in (errno.ELOOP, errno.EMLINK) and os.path.islink(self.path):
+                self._refuse_unless_file(stat.S_IFLNK)
+            raise self._error("read", e) from e
+        try:
             return data.decode("ascii")
         except UnicodeDecodeError:
-            raise BootstrapFileError("bootstrap_file %s is not a text file" % self.path)
-        except OSError as e:
-            raise BootstrapFileError("cannot read bootstrap_file %s: %s" % (self.path, e.strerror))
+            raise BootstrapFileError("bootstrap_file %s is not a text file" % self.path) from None
 
-    def _nearest_existing_dir(self):
-        directory = os.path.dirname(self.path)
-        while not os.path.lexists(directory):
-            directory = os.path.dirname(directory)
-        if not os.path.isdir(directory):
-            raise BootstrapFileError("cannot write bootstrap_file %s: %s is not a directory" % (self.path, directory))
-        return directory
-
-    def check_writable(self, probe=True):
-        """Prove, before any device exists, that the file can be written: a real probe file if the directory
-        exists (unless ``probe`` is false, as in check mode), else the permissions of the nearest existing
-        ancestor (which will hold the new directories)."""
-        directory = self._nearest_existing_dir()
-        if not probe or directory != os.path.dirname(self.path):
-            if not os.access(directory, os.W_OK | os.X_OK):
-                raise BootstrapFileError("cannot write bootstrap_file %s: directory %s is not writable" % (self.path, directory))
-            return
+    def check_writable(self):
+        """Prove, before any device exists, that write() can succeed, leaving nothing behind: a temporary file
+        created and removed in the file's directory or, if that directory is still to be created, a temporary
+        directory created and removed in its nearest existing ancestor."""
+        ancestor, missing = self._plan()
         try:
-            handle, probe = tempfile.mkstemp(prefix=".mfaops-probe-", dir=directory)
-            os.close(handle)
-            os.unlink(probe)
+            if missing:
+                os.rmdir(tempfile.mkdtemp(prefix=".mfaops-probe-", dir=ancestor))
+                return
+            with self._open_directory() as directory:
+                handle, name = directory.create_temp(self.mode)
+                os.close(handle)
+                directory.unlink(name)
         except OSError as e:
-            raise BootstrapFileError("cannot write bootstrap_file %s: %s" % (self.path, e.strerror))
+            raise BootstrapFileError("cannot write bootstrap_file %s: creating a test %s in %s failed: %s"
+                                     % (self.path, "directory" if missing else "file", ancestor, e.strerror or e)) from e
 
     def write(self, content):
-        """Write ``content`` once: temp file in the same directory, mode set before the first byte, fsync, then a
-        hard link to the final name (which fails if anything exists there, so nothing is ever replaced)."""
-        directory = os.path.dirname(self.path)
+        """Write ``content`` once: a temporary file in the same directory, given its mode before the first byte,
+        fsync, then a hard link to the final name, which fails if anything exists there: nothing is ever replaced."""
+        missing = self._plan()[1]
         try:
-            self._make_parents(directory)
-            handle, temp = tempfile.mkstemp(prefix=".mfaops-", dir=directory)
+            for path in missing:
+                os.mkdir(path, 0o700)
+                os.chmod(path, 0o700)  # whatever the umask
+            with self._open_directory() as directory:
+                self._write_into(directory, content)
         except OSError as e:
-            raise BootstrapFileError("cannot write bootstrap_file %s: %s" % (self.path, e.strerror))
+            self._remove_empty(missing)
+            raise self._error("write", e) from e
+        except BootstrapFileError:
+            self._remove_empty(missing)
+            raise
+
+    def _write_into(self, directory, content):
+        handle, temp = directory.create_temp(self.mode)
         try:
-            os.fchmod(handle, self.mode)
             with os.fdopen(handle, "wb") as stream:
                 stream.write(content)
                 stream.flush()
                 os.fsync(stream.fileno())
-            os.link(temp, self.path)
-            self._fsync_directory(directory)
-        except OSError as e:
-            if e.errno == errno.EEXIST:
-                raise BootstrapFileError("bootstrap_file %s appeared while the device was created; it was not replaced" % self.path)
-            raise BootstrapFileError("cannot write bootstrap_file %s: %s" % (self.path, e.strerror))
+            directory.link(temp, os.path.basename(self.path))
+        except FileExistsError:
+            raise BootstrapFileError("bootstrap_file %s appeared meanwhile; it was not replaced" % self.path) from None
         finally:
             try:
-                os.unlink(temp)
+                directory.unlink(temp)
+            except OSError:
+                pass
+        directory.fsync()
+
+    @staticmethod
+    def _remove_empty(directories):
+        for path in reversed(directories):
+            try:
+                os.rmdir(path)
             except OSError:
                 pass
 
-    @staticmethod
-    def _make_parents(directory):
-        """Create the missing directories, each with mode 0700 whatever the umask."""
-        missing = []
-        while not os.path.lexists(directory):
-            missing.append(directory)
-            directory = os.path.dirname(directory)
-        for path in reversed(missing):
-            os.mkdir(path, 0o700)
-            os.chmod(path, 0o700)
-
-    @staticmethod
-    def _fsync_directory(directory):
-        fd = os.open(directory, os.O_RDONLY)
+    def _plan(self):
+        """Refuse, creating nothing, what write() would refuse. Returns the nearest existing ancestor of the path
+        and the directories below it that write() will create, outermost first."""
+        if self._exists("write"):
+            raise BootstrapFileError("bootstrap_file %s already exists and is never replaced" % self.path)
+        ancestor, missing = os.path.dirname(self.path), []
         try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+            while True:
+                try:
+                    info = os.lstat(ancestor)
+                    break
+                except FileNotFoundError:
+                    missing.insert(0, ancestor)
+                    ancestor = os.path.dirname(ancestor)
+            if missing:  # a symlink is fine higher up; only the file's own directory must not be one
+                info = os.stat(ancestor)
+        except OSError as e:
+            raise self._error("write", e) from e
+        if stat.S_ISLNK(info.st_mode):
+            raise BootstrapFileError("cannot write bootstrap_file %s: its directory %s is a symbolic link; give the "
+                                     "real path (%s)" % (self.path, ancestor, os.path.realpath(ancestor)))
+        if not stat.S_ISDIR(info.st_mode):
+            raise BootstrapFileError("cannot write bootstrap_file %s: %s is not a directory" % (self.path, ancestor))
+        try:
+            name_max = os.pathconf(ancestor, "PC_NAME_MAX")
+        except (OSError, ValueError):
+            name_max = 255
+        if any(len(os.fsencode(os.path.basename(path))) > name_max for path in missing + [self.path]):
+            raise self._error("write", OSError(errno.ENAMETOOLONG, os.strerror(errno.ENAMETOOLONG)))
+        return ancestor, missing
+
+    def _open_directory(self):
+        """The file's existing directory, opened without following a symlink, once proved private to the current user."""
+        try:
+            directory = Directory(os.path.dirname(self.path))
+        except OSError as e:
+            raise self._error("write", e) from e
+        problem = not_private(directory.info)
+        if problem:
+            directory.close()
+            raise BootstrapFileError(
+                "cannot write bootstrap_file %s: its directory %s %s; keep bootstrap files in a private directory "
+                "(mode 0700, owned by the user who runs Ansible)" % (self.path, directory.path, problem))
+        return directory
+
+    def _refuse_unless_file(self, mode):
+        if stat.S_ISLNK(mode):
+            raise BootstrapFileError("bootstrap_file %s is a symbolic link; it is never written or read through one" % self.path)
+        if stat.S_ISDIR(mode):
+            raise BootstrapFileError("bootstrap_file %s is a directory, not a file path" % self.path)
+        if not stat.S_ISREG(mode):
+            raise BootstrapFileError("bootstrap_file %s is not a regular file" % self.path)
+
+    def _error(self, action, e):
+        return BootstrapFileError("cannot %s bootstrap_file %s: %s" % (action, self.path, e.strerror or e))

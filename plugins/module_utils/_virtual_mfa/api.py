@@ -98,10 +98,18 @@ def enable_device(client, user_name, serial_number, codes, fresh=False):
 
 @MFAErrorHandler.common_error_handler("resync MFA device")
 def resync_device(client, user_name, serial_number, codes):
-    client.resync_mfa_device(
-        aws_retry=True,
+    _call(
+        client, "resync_mfa_device", False,
         UserName=user_name, SerialNumber=serial_number, AuthenticationCode1=codes[0], AuthenticationCode2=codes[1],
     )
+
+
+@MFAErrorHandler.common_error_handler("look up the AWS account")
+def caller_account(sts_client):
+    """(partition, account id) of the caller, from STS GetCallerIdentity."""
+    arn = sts_client.get_caller_identity()["Arn"]
+    parts = arn.split(":")
+    return parts[1], parts[4]
 
 
 @MFAErrorHandler.deletion_error_handler("deactivate MFA device")
@@ -111,6 +119,6 @@ def deactivate_device(client, user_name, serial_number, fresh=False):
 
 
 @MFAErrorHandler.deletion_error_handler("delete virtual MFA device")
-def delete_device(client, serial_number):
-    client.delete_virtual_mfa_device(aws_retry=True, SerialNumber=serial_number)
+def delete_device(client, serial_number, fresh=False):
+    _call(client, "delete_virtual_mfa_device", fresh, SerialNumber=serial_number)
     return True

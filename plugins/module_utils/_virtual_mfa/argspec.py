@@ -1,29 +1,13 @@
 # Copyright: Contributors to the mfaops.iam collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The argument spec of iam_virtual_mfa, shared by the module and its action plugin."""
+"""The argument spec of iam_virtual_mfa: the one its documentation describes, validated by its action plugin."""
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import aws_argument_spec
 
 BOOTSTRAP_METHODS = ["QRCodePNG", "Base32StringSeed", "OtpauthURI"]
 
-# Options that only the action plugin (on the controller) reads; it removes them before calling the module.
-CONTROLLER_OPTIONS = ("bootstrap_file", "bootstrap_method", "bootstrap_mode", "issuer", "label")
-
-# Private options the action plugin sets for the module (hidden: leading underscore).
-SEAL_KEY = "_seal_key"
-CREATE_REFUSAL = "_create_refusal"
-CODES_AHEAD = "_codes_ahead"
-DEFER_ENABLE = "_defer_enable"
-JUST_CREATED = "_just_created"
-
-# The private result key under which the module hands the sealed seed to the action plugin.
-BOOTSTRAP_RESULT_KEY = "__bootstrap__"
-
-MODULE_NAME = "mfaops.iam.iam_virtual_mfa"
-
-
 def argument_spec():
-    """The module's own options (AnsibleAWSModule adds the AWS connection options)."""
+    """The task's own options (full_argument_spec adds amazon.aws's connection options)."""
     return dict(
         name=dict(type="str"),
         path=dict(type="str", default="/"),
@@ -43,13 +27,6 @@ def argument_spec():
         bootstrap_mode=dict(type="raw", default="0600"),
         issuer=dict(type="str", default="AWS"),
         label=dict(type="str"),
-        _seal_key=dict(type="str", no_log=True),
-        _create_refusal=dict(type="str"),
-        # Not no_log: six-digit values would be masked wherever they occur, even inside ARNs and dates. The action
-        # plugin removes it from the echoed invocation.
-        _codes_ahead=dict(type="dict", no_log=False),
-        _defer_enable=dict(type="bool", default=False),
-        _just_created=dict(type="bool", default=False),
     )
 
 
@@ -62,7 +39,7 @@ MODULE_KWARGS = dict(
 
 
 def full_argument_spec():
-    """Everything the module accepts, AWS connection options included (for the action plugin's validation)."""
+    """Everything the task accepts, amazon.aws's connection options included."""
     spec = aws_argument_spec()
     spec.update(argument_spec())
     return spec

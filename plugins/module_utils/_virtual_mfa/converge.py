@@ -1,39 +1,48 @@
 # Copyright: Contributors to the mfaops.iam collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Bring one virtual MFA device to the state a task asks for, predicting every change in check mode.
+"""Bring one virtual MFA device to the state a task asks for, in the controller's process, predicting every change
+in check mode.
 
-Each ``ensure_*`` method returns whether it changed (or in check mode would change) something and keeps
-``self.device`` equal to what IAM holds (or would hold) afterwards.  Failures raise MFAError; nothing here exits.
+``plan.decide`` says what to do; DeviceTask does it, with what a decision cannot know: the seed (created here, or
+given from the controller), the bootstrap file (``sink``, written between the create and the enable), the
+provisioning marker, rollback, and the messages.  ``self.wrote`` records whether any write call was made, so a
+failure after one reports ``changed=true``.  Failures raise MFAError; nothing here exits.
 """
 
 import time
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import is_ansible_aws_error_code
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from . import api
 from .errors import MFAError
-from .identity import account_id
+from .identity import partition_and_account
 from .lookup import find_device
-from .seal import SealError
-from .seal import check_public_key
-from .seal import seal
-from .totp import STEP_SECONDS
-from .totp import consecutive_codes
-from .totp import seconds_to_next_window
+from .marker import GRACE_SECONDS
+from .marker import MARKER_KEY
+from .marker import now_value
+from .marker import provisioning
+from .marker import without_marker
+from .plan import Want
+from .plan import decide
+from .totp import CodeClock
 from .transform import device_for_user
 
 # How often a device that CreateVirtualMFADevice says exists is looked for before giving up (1 + 2 + ... seconds).
 _REREAD_ATTEMPTS = 4
+_SEED_SOURCES = "seed, a Base32StringSeed or OtpauthURI bootstrap_file, or authentication_code_1/authentication_code_2"
+
+
+class DeliveryError(Exception):
+    """The sink could not write the bootstrap file; the message names the path and the reason."""
 
 
 class DeviceTask:
-    def __init__(self, client, params, check_mode, ident, lookup, user=None, account_lookup=None, protect=None,
-                 started=None):
-        """``lookup`` is a lookup.Lookup; ``user`` the GetUser answer for state=enabled; ``account_lookup()``
-        returns (partition, account id) when check mode must predict a serial number; ``protect(seed)`` registers
-        a new seed as a no_log value; ``started`` is the time.monotonic() at which the module started (the action
-        plugin's codes_ahead count from just before it)."""
+    def __init__(self, client, params, check_mode, ident, lookup, user=None, sink=None, seed=None,
+                 account_lookup=None, sleep=time.sleep, now=time.time):
+        """``lookup``: a lookup.Lookup; ``user``: the GetUser answer for state=enabled; ``sink``: the bootstrap file
+        (``refusal`` -- why no device may be created, or None --, ``write(serial, seed)``, ``describe()``);
+        ``seed``: a seed held on the controller (normalized), or None; ``account_lookup()``: (partition, account
+        id), to predict a new device's serial number in check mode."""
         self.client = client
         self.params = params
         self.check_mode = check_mode
@@ -41,64 +50,132 @@ class DeviceTask:
         self.device = lookup.device
         self.seen_serial = lookup.seen_serial
         self.user = user
+        self.sink = sink
         self.account_lookup = account_lookup
-        self.protect = protect or (lambda seed: None)
-        self.seed = params.get("seed")
-        self.codes_ahead = params.get("_codes_ahead")  # codes the action plugin computed from a seed it kept
-        self.started = time.monotonic() if started is None else started
-        self.fresh = False  # the device was created in this run
-        self.bootstrap = None  # what the action plugin needs to write the bootstrap file
+        self.sleep = sleep
+        self.now = now
+        self.clock = CodeClock(seed, sleep, now) if seed else None
+        self.hand_codes = None
+        if params.get("authentication_code_1"):
+            self.hand_codes = (params["authentication_code_1"], params["authentication_code_2"])
+        self.want = Want.from_params(params)
+        self.fresh = False  # the device was created in this run: IAM may not know it everywhere yet
+        self.wrote = False  # a write call was made (a failure then reports changed=true)
+        self.bootstrap = None  # the bootstrap file written (or that would be, in check mode)
         self.lost_race = False  # True (or "retried"): the device appeared between this run's lookup and its create
         self.warnings = []
 
-    # ------------------------------------------------------------------ create / delete
-    def ensure_present(self):
-        if self.device is None and self._create():
+    # ------------------------------------------------------------------ entry point
+    def run(self):
+        """Converge; returns whether anything changed (or in check mode would change)."""
+        decision = decide(self.device, self.want)
+        if decision.problem:
+            raise MFAError(message=decision.problem)
+        if self.want.state == "absent":
+            return self._absent(decision)
+        if decision.create:
+            if self._create(self.want.tags or {}):
+                if self.want.state == "enabled":
+                    self._enable_new()
+                return True
+            decision = decide(self.device, self.want)  # lost a create race: carry on with the device as found
+            if decision.problem:
+                raise MFAError(message=decision.problem)
+        changed = self._apply_tags(decision)
+        if decision.deactivate and decision.enable:
+            return self._reassign(decision.deactivate, decision.enable) or changed
+        if decision.deactivate:
+            self._deactivate(decision.deactivate)
             return True
-        return self.ensure_tags()
+        if decision.enable:
+            self._enable_unassigned(decision.enable)
+            return True
+        if decision.resync:
+            self._resync(decision.resync)
+            return True
+        return changed
 
-    def ensure_absent(self):
-        if self.device is None:
+    # ------------------------------------------------------------------ create / delete
+    def _absent(self, decision):
+        if not decision.delete:
             return False
-        self.ensure_unassigned()
-        if not self.check_mode:
-            api.delete_device(self.client, self.device["serial_number"])
-        self.device = None
+        if decision.deactivate:
+            self._deactivate(decision.deactivate)
+        self._delete()
         return True
 
-    def _create(self):
+    def _delete(self):
+        if not self.check_mode:
+            self._write(api.delete_device, self.client, self.device["serial_number"])
+        self.device = None
+
+    def _create(self, tags):
+        """Create the device and hand its seed to the sink; False when another run created it first."""
         if self.ident.serial_number is not None:
-            raise MFAError(
-                message="No virtual MFA device has serial_number %s; give name (and path) to create one"
-                % self.ident.serial_number
-            )
-        if not self.params.get("_seal_key"):
-            raise MFAError(message=self.params.get("_create_refusal") or (
-                "Virtual MFA device %s%s does not exist and cannot be created without bootstrap_file: AWS returns "
-                "its seed only once, at creation" % (self.ident.path, self.ident.name)))
-        try:
-            check_public_key(self.params["_seal_key"])
-        except SealError as e:
-            raise MFAError(message="The action plugin's _seal_key is unusable (%s); no device was created" % e)
-        tags = self.params.get("tags") or {}
+            raise MFAError(message=(
+                "No virtual MFA device has serial_number %s; give name (and path) to create one" % self.ident.serial_number))
+        if self.sink is None or self.sink.refusal:
+            raise MFAError(message=self.sink.refusal if self.sink else (
+                "Virtual MFA device %s%s does not exist and cannot be created without bootstrap_file: AWS returns its "
+                "seed only once, at creation" % (self.ident.path, self.ident.name)))
         if self.check_mode:
             serial = self._predicted_serial()
-            self.bootstrap = {"serial_number": serial, "sealed": None}
         else:
             try:
-                serial, seed = api.create_device(self.client, self.ident.name, self.ident.path, tags)
+                serial, seed = api.create_device(self.client, self.ident.name, self.ident.path,
+                                                 dict(tags, **{MARKER_KEY: now_value()}))
             except is_ansible_aws_error_code("EntityAlreadyExists") as e:
                 self._lost_race(e)
                 return False
-            self.protect(seed)
-            self.seed = seed
-            self.fresh = True
-            self.bootstrap = {"serial_number": serial, "sealed": seal(self.params["_seal_key"], seed)}
+            self.wrote = self.fresh = True
+            self._deliver(serial, seed)
+            self.clock = CodeClock(seed, self.sleep, self.now)
+        self.bootstrap = self.sink.describe()
         self.device = {
             "serial_number": serial, "name": self.ident.name, "path": self.ident.path,
             "user_name": None, "user_arn": None, "user_id": None, "enable_date": None, "tags": dict(tags),
         }
+        if self.want.state != "enabled" and not self.check_mode:
+            self._remove_marker(serial)  # the seed is on disk: whoever holds the file can use the device
         return True
+
+    def _deliver(self, serial, seed):
+        """Write the seed; if that fails, delete the device again (nobody would hold its seed)."""
+        try:
+            self.sink.write(serial, seed)
+        except DeliveryError as e:
+            try:
+                api.delete_device(self.client, serial, fresh=True)
+            except MFAError as rollback:
+                raise MFAError(message=(
+                    "%s. Virtual MFA device %s was created but nobody holds its seed, and deleting it failed (%s): "
+                    "delete it by hand" % (e, serial, rollback.message)))
+            raise MFAError(message=(
+                "%s. Virtual MFA device %s was created, then deleted again since nobody would hold its seed" % (e, serial)))
+
+    def _remove_marker(self, serial):
+        try:
+            api.untag_device(self.client, serial, [MARKER_KEY], fresh=True)
+        except MFAError as e:
+            self.warnings.append(
+                "Could not remove the provisioning tag %s from %s (%s); it expires by itself after %d seconds"
+                % (MARKER_KEY, serial, e.message, GRACE_SECONDS))
+
+    def _enable_new(self):
+        """Enable the device this run created, its seed already on disk."""
+        user_name = self.user["UserName"]
+        if not self.check_mode:
+            serial = self.device["serial_number"]
+            try:
+                self._with_codes(lambda codes: api.enable_device(self.client, user_name, serial, codes, fresh=True))
+            except MFAError as e:
+                raise MFAError(message=(
+                    "Virtual MFA device %s was created and its seed written to %s, but enabling it for %s failed: %s. "
+                    "Run the task again: a text bootstrap_file is read back as the seed; for a QR code, pass the seed it "
+                    "holds with 'seed'" % (serial, self.bootstrap["path"], user_name, _reason(e))))
+            self._remove_marker(serial)
+            self._refresh_enable_date()
+        self._assigned_to(self.user)
 
     def _lost_race(self, error):
         """CreateVirtualMFADevice answered EntityAlreadyExists: another run created the device after this one looked.
@@ -107,7 +184,7 @@ class DeviceTask:
             lookup = find_device(self.client, self.ident, self.user)
             if lookup.device is not None:
                 break
-            time.sleep(attempt + 1)
+            self.sleep(attempt + 1)
         else:
             raise MFAError(message=(
                 "Virtual MFA device %s%s could not be created (EntityAlreadyExists) and could not be read either; run "
@@ -128,147 +205,161 @@ class DeviceTask:
             return (
                 "Virtual MFA device %s already existed when CreateVirtualMFADevice was retried after an attempt whose "
                 "answer was lost: either another run created it (and holds its seed) or the lost attempt did (and "
-                "nobody holds its seed). If no other run wrote its bootstrap file, replace it: state=enabled with "
-                "on_missing_seed=recreate, or state=absent" % serial)
+                "nobody holds its seed). If no other run wrote its bootstrap file, replace it once its provisioning "
+                "tag %s is %d seconds old: state=enabled with on_missing_seed=recreate, or state=absent"
+                % (serial, MARKER_KEY, GRACE_SECONDS))
         return (
             "Virtual MFA device %s was created by another run at the same time as this one (EntityAlreadyExists); "
             "that run holds its seed and bootstrap file" % serial)
 
     def _predicted_serial(self):
         known = self.seen_serial or (self.user or {}).get("Arn")
-        if known:
-            partition, account = known.split(":")[1], account_id(known)
-        else:
-            partition, account = self.account_lookup()
+        partition, account = partition_and_account(known) if known else self.account_lookup()
         return "arn:%s:iam::%s:mfa%s%s" % (partition, account, self.ident.path, self.ident.name)
 
     # ------------------------------------------------------------------ tags
-    def ensure_tags(self):
-        wanted = self.params.get("tags")
-        if wanted is None:
-            return False
-        current = self.device["tags"]
-        to_set, to_unset = compare_aws_tags(current, wanted, self.params["purge_tags"])
-        if not to_set and not to_unset:
+    def _apply_tags(self, decision):
+        if not decision.tags_to_set and not decision.tags_to_unset:
             return False
         if not self.check_mode:
             serial = self.device["serial_number"]
-            if to_unset:
-                api.untag_device(self.client, serial, to_unset, fresh=self.fresh)
-            if to_set:
-                api.tag_device(self.client, serial, to_set, fresh=self.fresh)
-        tags = {key: value for key, value in current.items() if key not in to_unset}
-        tags.update(to_set)
-        self.device["tags"] = tags
+            if decision.tags_to_unset:
+                self._write(api.untag_device, self.client, serial, decision.tags_to_unset, fresh=self.fresh)
+            if decision.tags_to_set:
+                self._write(api.tag_device, self.client, serial, decision.tags_to_set, fresh=self.fresh)
+        self.device["tags"] = decision.tags_after
         return True
 
     # ------------------------------------------------------------------ assignment
-    def ensure_unassigned(self):
-        holder = self.device["user_name"]
-        if holder is None:
-            return False
+    def _deactivate(self, holder):
         if not self.check_mode:
-            api.deactivate_device(self.client, holder, self.device["serial_number"], fresh=self.fresh)
+            self._write(api.deactivate_device, self.client, holder, self.device["serial_number"], fresh=self.fresh)
         self.device.update(user_name=None, user_arn=None, user_id=None, enable_date=None)
-        return True
 
-    def ensure_enabled(self):
-        user_name = self.user["UserName"]
-        holder = self.device["user_name"]
-        if holder == user_name:
-            return self._resync() if self.params["resync"] else False
-        if holder is not None and not self.params["reassign"]:
-            raise MFAError(message=(
-                "Virtual MFA device %s is enabled for IAM user %s, not %s; set reassign=true (with a seed source) "
-                "to move it" % (self.device["serial_number"], holder, user_name)))
+    def _enable_unassigned(self, user_name):
         if not self._seed_known():
             self._replace_unrecoverable()
-        if self.fresh and self.params.get("_defer_enable"):
-            # The action plugin writes the seed of a device created in this run before it is enabled (a second run),
-            # so a failed write leaves an unassigned device to delete or recreate, never an enabled one nobody can use.
-            self.bootstrap["enable_pending"] = True
-            return True
-        self.ensure_unassigned()
+            return
         if not self.check_mode:
-            self._with_codes(lambda codes: api.enable_device(
-                self.client, user_name, self.device["serial_number"], codes, fresh=self.fresh))
+            serial = self.device["serial_number"]
+            self._with_codes(lambda codes: self._write(
+                api.enable_device, self.client, user_name, serial, codes, fresh=self.fresh))
+            if MARKER_KEY in (self.device.get("tags") or {}):
+                self._remove_marker(serial)  # enabled: no run's provisioning needs protecting any more
             self._refresh_enable_date()
-        self.device.update(user_name=user_name, user_arn=self.user["Arn"], user_id=self.user.get("UserId"))
-        return True
+        self.device["tags"] = without_marker(self.device.get("tags"))
+        self._assigned_to(self.user)
 
-    def _resync(self):
+    def _reassign(self, holder, user_name):
+        """Move the device from ``holder`` to ``user_name``: check the seed first (ResyncMFADevice for the holder
+        changes no assignment), so that a wrong seed never leaves the holder without MFA."""
+        serial = self.device["serial_number"]
         if not self._seed_known():
             raise MFAError(message=(
-                "resync=true needs the device's seed: give seed, a Base32StringSeed or OtpauthURI bootstrap_file, "
-                "or authentication_code_1/authentication_code_2"))
-        if not self.check_mode:
-            self._with_codes(lambda codes: api.resync_device(
-                self.client, self.user["UserName"], self.device["serial_number"], codes))
+                "Virtual MFA device %s is enabled for %s; moving it to %s with reassign=true needs its seed (%s)"
+                % (serial, holder, user_name, _SEED_SOURCES)))
+        if self.check_mode:
+            self._assigned_to(self.user)
+            return True
+        if self.clock is not None:
+            try:
+                self._with_codes(lambda codes: api.resync_device(self.client, holder, serial, codes))
+            except is_ansible_aws_error_code("InvalidAuthenticationCode") as e:
+                raise MFAError(message=(
+                    "The seed given does not belong to virtual MFA device %s: ResyncMFADevice for its holder %s "
+                    "rejected the codes computed from it. Nothing was moved; %s keeps the device"
+                    % (serial, holder, holder)), exception=e.exception)
+        self._deactivate(holder)
+        try:
+            self._with_codes(lambda codes: self._write(api.enable_device, self.client, user_name, serial, codes))
+        except MFAError as e:
+            raise MFAError(message=(
+                "Virtual MFA device %s was deactivated for %s, but enabling it for %s failed: %s. The device is now "
+                "enabled for nobody. To recover, run the task again with a seed source that matches the device, or give "
+                "it back with state=enabled, user=%s (and two fresh codes or its seed)"
+                % (serial, holder, user_name, _reason(e), holder)))
+        self._refresh_enable_date()
+        self._assigned_to(self.user)
         return True
+
+    def _resync(self, user_name):
+        if not self._seed_known():
+            raise MFAError(message="resync=true needs the device's seed: give %s" % _SEED_SOURCES)
+        if not self.check_mode:
+            serial = self.device["serial_number"]
+            self._with_codes(lambda codes: self._write(api.resync_device, self.client, user_name, serial, codes))
+
+    def _assigned_to(self, user):
+        self.device.update(user_name=user["UserName"], user_arn=user.get("Arn"), user_id=user.get("UserId"))
 
     def _seed_known(self):
         """A seed or codes are at hand (in check mode, a device created in this run would bring its seed)."""
-        return bool(
-            self.seed or self.codes_ahead or self.params.get("authentication_code_1") or (self.check_mode and self.bootstrap))
+        return bool(self.clock or self.hand_codes or (self.check_mode and self.bootstrap))
 
     def _replace_unrecoverable(self):
-        """No seed for a device that must be enabled: fail, or (on_missing_seed=recreate) delete and recreate it."""
+        """No seed for an unassigned device that must be enabled: fail, or (on_missing_seed=recreate) replace it --
+        unless a run is still provisioning it."""
         serial = self.device["serial_number"]
         if self.lost_race:  # never recreate a device another run may have just created and be about to enable
             self.warnings = []  # the message says it all
             raise MFAError(message=(
                 "%s, so this task cannot enable it. Run the task again once the other run has finished (with its "
                 "bootstrap file as the seed source if that is a text file)" % self._race_explanation()))
-        if self.params["on_missing_seed"] == "recreate" and self.device["user_name"] is None:
-            if not self.params.get("_seal_key"):  # refuse before deleting: the new device could not be created
-                raise MFAError(message="Virtual MFA device %s has no recoverable seed and on_missing_seed=recreate cannot "
-                               "replace it: %s" % (serial, self.params.get("_create_refusal") or "no bootstrap_file"))
-            self.ensure_absent()
-            if not self._create():
-                self._replace_unrecoverable()  # re-created by another run meanwhile: lost_race explains
+        busy, since = provisioning(self.device.get("tags"))
+        if busy:
+            raise MFAError(message=_provisioning_message(serial, since))
+        if self.params["on_missing_seed"] != "recreate":
+            raise MFAError(message=(
+                "Virtual MFA device %s cannot be enabled: its seed is unrecoverable (AWS returns it only at creation) "
+                "and no seed source was given (%s). Replace the device: run with on_missing_seed=recreate (and a "
+                "bootstrap_file for the new seed), or delete it (state=absent) and create it again" % (serial, _SEED_SOURCES)))
+        if self.sink is None or self.sink.refusal:  # refuse before deleting: the new device could not be created
+            raise MFAError(message="Virtual MFA device %s has no recoverable seed and on_missing_seed=recreate cannot "
+                           "replace it: %s" % (serial, self.sink.refusal if self.sink else "no bootstrap_file"))
+        tags = self.want.tags if self.want.tags is not None else without_marker(self.device.get("tags"))
+        self._delete()
+        if not self._create(tags):
+            self._replace_unrecoverable()  # re-created by another run meanwhile: lost_race explains
             return
-        raise MFAError(message=(
-            "Virtual MFA device %s cannot be enabled: its seed is unrecoverable (AWS returns it only at creation) and "
-            "no seed source was given (seed, a Base32StringSeed or OtpauthURI bootstrap_file, or "
-            "authentication_code_1/authentication_code_2). Replace the device: run with on_missing_seed=recreate, or "
-            "delete it (state=absent) and create it again with a new bootstrap_file" % serial))
+        self._enable_new()
+
+    # ------------------------------------------------------------------ calls
+    def _write(self, call, *args, **kwargs):
+        """A write call; once it was attempted, a failure reports changed=true (it may have taken effect)."""
+        self.wrote = True
+        return call(*args, **kwargs)
 
     def _with_codes(self, call):
-        """Run ``call(codes)``; codes from a seed (this run's, or the action plugin's codes_ahead) are retried once,
-        in the next 30-second window, if IAM rejects them."""
-        if self.seed:
-            codes, wait = self._codes_from_seed, seconds_to_next_window
-        elif self.codes_ahead:
-            codes, wait = self._codes_now, self._seconds_to_next_window_ahead
-        else:
-            return call((self.params["authentication_code_1"], self.params["authentication_code_2"]))
+        """Run ``call(codes)``. Codes from a seed are retried once with a fresh pair if IAM rejects them; codes given
+        by hand are used once."""
+        if self.clock is None:
+            return call(self.hand_codes)
         try:
-            return call(codes())
+            return call(self.clock.next_pair())
         except is_ansible_aws_error_code("InvalidAuthenticationCode"):
-            time.sleep(wait() + 1)
-            return call(codes())
-
-    def _codes_from_seed(self):
-        return consecutive_codes(self.seed)
-
-    def _elapsed_ahead(self):
-        return self.codes_ahead["offset"] + time.monotonic() - self.started
-
-    def _seconds_to_next_window_ahead(self):
-        return STEP_SECONDS - self._elapsed_ahead() % STEP_SECONDS
-
-    def _codes_now(self):
-        """The pair of codes_ahead for the current window (counted on the controller's clock, from when the action
-        plugin computed them)."""
-        pairs = self.codes_ahead["pairs"]
-        index = int(self._elapsed_ahead() // STEP_SECONDS)
-        if index >= len(pairs):
-            raise MFAError(message=(
-                "The codes computed on the controller from the seed cover %d seconds and this task has run longer; run "
-                "it again" % (len(pairs) * STEP_SECONDS)))
-        return tuple(pairs[index])
+            return call(self.clock.next_pair())
 
     def _refresh_enable_date(self):
         for entry in api.list_user_mfa_devices(self.client, self.user["UserName"]):
             if entry["SerialNumber"] == self.device["serial_number"]:
                 self.device["enable_date"] = device_for_user(entry, self.user)["enable_date"]
+
+
+def _reason(error):
+    """The text of an MFAError, with the AWS error it wraps."""
+    if error.exception is not None:
+        return "%s: %s" % (error.message, error.exception)
+    return error.message
+
+
+def _provisioning_message(serial, since):
+    if since is None:
+        stamp = "an unreadable time"
+        later = "remove the tag %s once you know no run is provisioning it" % MARKER_KEY
+    else:
+        stamp = since.strftime("%Y-%m-%dT%H:%M:%SZ")
+        later = "if that run died, on_missing_seed=recreate replaces the device once the tag is %d seconds old" % GRACE_SECONDS
+    return (
+        "Virtual MFA device %s is being provisioned by another run (tag %s set at %s): that run holds its seed and "
+        "enables it. Nothing was changed. Run this task again once that run has finished; %s"
+        % (serial, MARKER_KEY, stamp, later))

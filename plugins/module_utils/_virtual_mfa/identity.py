@@ -4,9 +4,10 @@
 
 import re
 
+from ansible_collections.amazon.aws.plugins.module_utils.iam import validate_iam_identifiers
+
 # IAM's patterns are Java regular expressions, where \w is ASCII only; they must match the whole value (fullmatch).
 _NAME = re.compile(r"[\w+=,.@-]{1,226}", re.ASCII)
-_USER = re.compile(r"[\w+=,.@-]{1,128}", re.ASCII)
 _PATH = re.compile(r"/|/[\x21-\x7E]+/")
 _SERIAL = re.compile(
     r"arn:(?P<partition>aws[\w-]*):iam::(?P<account>\d{12}):mfa(?P<path>/(?:[\x21-\x7E]+/)?)(?P<name>[\w+=,.@-]+)", re.ASCII)
@@ -41,9 +42,11 @@ def name_problem(name):
     return None
 
 
-def user_problem(user):
-    if not _USER.fullmatch(user):
-        return "user %r is not a valid IAM user name (1-128 characters of letters, digits and +=,.@_-)" % user
+def user_problem(user, option="user"):
+    """amazon.aws's IAM user name check (at most 64 characters of [\\w+=,.@-]), with \\w as IAM means it: ASCII."""
+    problem = validate_iam_identifiers("user", name=user) if user.isascii() else "user name must be ASCII"
+    if problem:
+        return "%s %r is not a valid IAM user name: %s" % (option, user, problem)
     return None
 
 
@@ -69,6 +72,26 @@ def serial_problem(name, path):
     return None
 
 
+def is_virtual_device_serial(serial_number):
+    """True for the ARN of a virtual MFA device; False for hardware tokens (serials that are not ARNs) and FIDO keys
+    (``...:u2f/...``), which ListMFADevices also returns."""
+    return _SERIAL.fullmatch(serial_number or "") is not None
+
+
+def parse_serial(serial_number):
+    """The DeviceId of a virtual MFA device ARN (the root user's included), or None."""
+    match = _SERIAL.fullmatch(serial_number or "")
+    if not match:
+        return None
+    return DeviceId(match.group("name"), match.group("path"), serial_number)
+
+
+def partition_and_account(serial_number):
+    """(partition, account id) of an IAM ARN (a device's or a user's)."""
+    parts = serial_number.split(":")
+    return parts[1], parts[4]
+
+
 def from_serial_number(serial_number):
     """The DeviceId of an ARN, or raise ValueError naming what is wrong with it."""
     match = _SERIAL.fullmatch(serial_number)
@@ -85,5 +108,5 @@ def from_serial_number(serial_number):
 
 
 def account_id(serial_number):
-    """The account ID in a device ARN."""
-    return serial_number.split(":")[4]
+    """The account ID in an IAM ARN."""
+    return partition_and_account(serial_number)[1]

@@ -3,32 +3,56 @@
 """Find one virtual MFA device with as few IAM calls as possible."""
 
 from . import api
+from .errors import MFAError
+from .identity import is_virtual_device_serial
 from .transform import device_for_user
 from .transform import device_from_listing
 
 
 class Lookup:
-    """The result of looking for a device: the device (or None) and any serial number seen on the way."""
+    """The result of looking for a device: the device (or None) and a virtual device serial number seen on the way
+    (an ARN of the same account, to predict a new device's serial number in check mode)."""
 
     def __init__(self, device, seen_serial=None):
         self.device = device
         self.seen_serial = seen_serial
 
 
+def case_clash(ident, serial_number):
+    """True when ``serial_number`` names the device ``ident`` means but for the case of its name or path: IAM names
+    are unique regardless of case, so such a device blocks ``ident`` for good."""
+    if ident.serial_number is not None or not is_virtual_device_serial(serial_number):
+        return False
+    return serial_number.lower().endswith(ident.arn_suffix.lower()) and not serial_number.endswith(ident.arn_suffix)
+
+
+def _clash_error(ident, serial_number):
+    return MFAError(message=(
+        "Virtual MFA device %s%s cannot exist: %s already does, and IAM device names are unique regardless of case. "
+        "Use that device's exact name and path, or another name" % (ident.path, ident.name, serial_number)))
+
+
 def find_device(client, ident, user=None):
     """Look for ``ident``; ``user`` (a GetUser answer) first tries that user's own devices, a single call.
 
     Otherwise the account's devices are listed a page of 1,000 at a time until the device turns up, so the cost is
-    ceil(position / 1000) calls.  Tags are fetched separately (ListVirtualMFADevices returns none).
+    ceil(position / 1000) calls.  Tags are fetched separately (ListVirtualMFADevices returns none).  ListMFADevices
+    also lists hardware tokens (serial numbers that are not ARNs) and FIDO keys: only virtual devices match.
+    A device whose name differs only in case raises MFAError at once.
     """
     seen = None
     if user is not None:
         for entry in api.list_user_mfa_devices(client, user["UserName"]):
-            seen = entry["SerialNumber"]
-            if ident.matches(entry["SerialNumber"]):
-                return Lookup(device_for_user(entry, user), seen)
+            serial = entry["SerialNumber"]
+            if is_virtual_device_serial(serial):
+                seen = serial
+                if ident.matches(serial):
+                    return Lookup(device_for_user(entry, user), seen)
     for entry in api.iter_virtual_mfa_devices(client):
-        seen = entry["SerialNumber"]
-        if ident.matches(entry["SerialNumber"]):
+        serial = entry["SerialNumber"]
+        seen = serial
+        if ident.matches(serial):
             return Lookup(device_from_listing(entry), seen)
+        if case_clash(ident, serial):
+            raise _clash_error(ident, serial)
     return Lookup(None, seen)

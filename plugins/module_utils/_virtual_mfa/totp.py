@@ -32,24 +32,36 @@ def normalize_seed(seed):
     return text
 
 
-def consecutive_codes(seed, now=None):
-    """The two codes IAM expects: the previous 30-second window's and the current one's, i.e. (T-30 s, T)."""
-    now = time.time() if now is None else now
+def window(now=None):
+    """The number of the 30-second window ``now`` falls in."""
+    return int((time.time() if now is None else now) // STEP_SECONDS)
+
+
+def codes_for_window(seed, number):
+    """The two codes IAM expects in window ``number``: the previous window's and this one's, i.e. (T-30 s, T)."""
     totp = pyotp.TOTP(normalize_seed(seed))
-    return totp.at(now - STEP_SECONDS), totp.at(now)
+    return totp.at((number - 1) * STEP_SECONDS), totp.at(number * STEP_SECONDS)
 
 
-def codes_ahead(seed, windows, now=None):
-    """The code pairs for the current 30-second window and the ``windows - 1`` after it, so that the seed itself
-    need not travel: ``{"offset": seconds into the current window, "pairs": [[T-30 s, T], [T, T+30 s], ...]}``."""
-    now = time.time() if now is None else now
-    totp = pyotp.TOTP(normalize_seed(seed))
-    first = int(now // STEP_SECONDS)
-    pairs = [[totp.at((window - 1) * STEP_SECONDS), totp.at(window * STEP_SECONDS)] for window in range(first, first + windows)]
-    return {"offset": now - first * STEP_SECONDS, "pairs": pairs}
+class CodeClock:
+    """Hands out code pairs from a seed, never one that shares a code with a pair handed out before.
 
+    IAM accepts a TOTP code once per device, so a call after another (a resync that checked the seed, then the
+    enable; or a retry after InvalidAuthenticationCode) waits for a window whose pair is entirely new.
+    ``sleep`` and ``now`` are injectable for tests.
+    """
 
-def seconds_to_next_window(now=None):
-    """How long until the next 30-second window starts (used to retry once with fresh codes)."""
-    now = time.time() if now is None else now
-    return STEP_SECONDS - (now % STEP_SECONDS)
+    def __init__(self, seed, sleep=time.sleep, now=time.time):
+        self.seed = seed
+        self.sleep = sleep
+        self.now = now
+        self.last_window = None
+
+    def next_pair(self):
+        current = window(self.now())
+        if self.last_window is not None and current < self.last_window + 2:
+            target = self.last_window + 2  # the pair (target-1, target) shares nothing with (last-1, last)
+            self.sleep(target * STEP_SECONDS - self.now() + 0.5)
+            current = max(target, window(self.now()))
+        self.last_window = current
+        return codes_for_window(self.seed, current)

@@ -22,14 +22,33 @@ def _tag_text_ok(text):
     return all(char in _TAG_PUNCTUATION or unicodedata.category(char)[0] in "LZN" for char in text)
 
 
+def tag_type_problem(option, tags):
+    """Tag keys and values must be strings, as IAM stores them: a YAML ``owner:`` (null), ``5`` or ``true`` would
+    otherwise be stored as some text and compared as another on the next run. Both modules refuse them alike."""
+    for key, value in tags.items():
+        if not isinstance(key, str):
+            return "%s: key %r is a %s; tag keys are strings: quote it" % (option, key, _yaml_type(key))
+        if not isinstance(value, str):
+            hint = "quote it ('%s: \"\"' for an empty value)" % key if value is None else "quote it"
+            return "%s: the value of %r is %s, not a string; IAM tag values are strings: %s" % (
+                option, key, "null" if value is None else "a %s (%r)" % (_yaml_type(value), value), hint)
+    return None
+
+
+def _yaml_type(value):
+    return {bool: "boolean", int: "number", float: "number"}.get(type(value), type(value).__name__)
+
+
 def tags_problem(tags):
     if tags is None:
         return None
+    problem = tag_type_problem("tags", tags)
+    if problem:
+        return problem
     if len(tags) > MAX_TAGS:
         return "tags: %d tags given, IAM allows at most %d on a virtual MFA device" % (len(tags), MAX_TAGS)
     seen = {}
     for key, value in tags.items():
-        key, value = str(key), "" if value is None else str(value)
         if not 1 <= len(key) <= 128:
             return "tags: key %r must be 1-128 characters long" % key[:140]
         if key.lower().startswith("aws:"):

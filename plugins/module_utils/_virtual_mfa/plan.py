@@ -1,0 +1,131 @@
+# Copyright: Contributors to the mfaops.iam collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What iam_virtual_mfa would do to one device: a pure decision from the device as listed and the task's wishes.
+
+The module's converge (converge.DeviceTask) executes it, and the user_mfa role calls the same function (through
+the ``virtual_mfa_plan`` filter) to run the module only for the users whose device needs a change, so the two cannot
+drift.  No AWS call, no clock, no seed here.
+"""
+
+from .marker import MARKER_KEY
+
+MAX_TAGS = 50
+
+
+class Want:
+    """What a task asks for: state, user, tags (None: leave them), purge_tags, resync, reassign."""
+
+    def __init__(self, state, user=None, tags=None, purge_tags=True, resync=False, reassign=False):
+        self.state = state
+        self.user = user
+        self.tags = tags
+        self.purge_tags = purge_tags
+        self.resync = resync
+        self.reassign = reassign
+
+    @classmethod
+    def from_params(cls, params):
+        return cls(params["state"], params.get("user"), params.get("tags"), params.get("purge_tags", True),
+                   params.get("resync", False), params.get("reassign", False))
+
+
+class Decision:
+    """The steps, in order of execution; ``problem`` is why the task must fail before any of them."""
+
+    def __init__(self):
+        self.create = False
+        self.tags_to_set = {}
+        self.tags_to_unset = []
+        self.deactivate = None  # the current holder, to deactivate for
+        self.enable = None  # the user to enable for
+        self.resync = None  # the user to resync for
+        self.delete = False
+        self.problem = None
+        self.tags_after = None
+
+    @property
+    def changed(self):
+        return bool(self.create or self.tags_to_set or self.tags_to_unset or self.deactivate or self.enable
+                    or self.resync or self.delete)
+
+    def as_dict(self):
+        return dict(changed=self.changed, create=self.create, tags_to_set=self.tags_to_set,
+                    tags_to_unset=self.tags_to_unset, deactivate=self.deactivate, enable=self.enable,
+                    resync=self.resync, delete=self.delete, problem=self.problem)
+
+
+def _kept(key):
+    """Keys that purge_tags never removes: AWS's own, and the provisioning marker (its run removes it)."""
+    return key.lower().startswith("aws:") or key == MARKER_KEY
+
+
+def tag_changes(current, wanted, purge_tags):
+    """(tags to set, keys to unset) to bring ``current`` to ``wanted``; amazon.aws's compare_aws_tags semantics
+    (aws: keys are never touched) and the provisioning marker kept."""
+    if wanted is None:
+        return {}, []
+    to_set = {key: value for key, value in wanted.items() if current.get(key) != value}
+    to_unset = sorted(key for key in current if purge_tags and key not in wanted and not _kept(key))
+    return to_set, to_unset
+
+
+def tags_after(current, to_set, to_unset):
+    tags = {key: value for key, value in current.items() if key not in to_unset}
+    tags.update(to_set)
+    return tags
+
+
+def _too_many_tags(count, current, params_purge):
+    return (
+        "tags: the device would hold %d tags after this task (it holds %d now%s); IAM allows at most %d. Remove some "
+        "from the task%s" % (count, len(current), "" if params_purge else " and purge_tags=false keeps them", MAX_TAGS,
+                             "" if params_purge else ", or set purge_tags=true"))
+
+
+def decide(device, want):
+    """The Decision for ``device`` (a device dict with ``tags`` and ``user_name``, or None when it does not exist)."""
+    decision = Decision()
+    if want.state == "absent":
+        if device is not None:
+            decision.deactivate = device.get("user_name")
+            decision.delete = True
+        return decision
+    if device is None:
+        decision.create = True
+        decision.tags_after = dict(want.tags or {})
+        if len(decision.tags_after) >= MAX_TAGS:
+            decision.problem = (
+                "tags: a new device can carry at most %d tags: one of IAM's %d is the provisioning marker (%s) until "
+                "its seed is safe" % (MAX_TAGS - 1, MAX_TAGS, MARKER_KEY))
+            return decision
+        if want.state == "enabled":
+            decision.enable = want.user
+        return decision
+    current = device.get("tags") or {}
+    decision.tags_to_set, decision.tags_to_unset = tag_changes(current, want.tags, want.purge_tags)
+    decision.tags_after = tags_after(current, decision.tags_to_set, decision.tags_to_unset)
+    counted = [key for key in decision.tags_after if key != MARKER_KEY]
+    if len(counted) > MAX_TAGS:
+        decision.problem = _too_many_tags(len(counted), current, want.purge_tags)
+        return decision
+    holder = device.get("user_name")
+    if want.state == "disabled":
+        decision.deactivate = holder
+    elif want.state == "enabled":
+        _decide_assignment(decision, device, holder, want)
+    return decision
+
+
+def _decide_assignment(decision, device, holder, want):
+    if holder == want.user:
+        decision.resync = want.user if want.resync else None
+    elif holder is None:
+        decision.enable = want.user
+    elif want.reassign:
+        decision.deactivate = holder
+        decision.enable = want.user
+    else:
+        decision.problem = (
+            "Virtual MFA device %s is enabled for IAM user %s, not %s; set reassign=true with a seed source (seed, a "
+            "Base32StringSeed or OtpauthURI bootstrap_file, or authentication_code_1/authentication_code_2) to move "
+            "it" % (device["serial_number"], holder, want.user))

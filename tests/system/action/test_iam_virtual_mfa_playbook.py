@@ -1,0 +1,91 @@
+"""The action plugin through real ansible-playbook: the bootstrap file on the controller, nothing secret in results."""
+
+import os
+import stat
+
+import zxingcpp
+from PIL import Image
+
+SERIAL = "arn:aws:iam::123456789012:mfa/alice"
+
+
+def task(title, **args):
+    return {"name": title, "mfaops.iam.iam_virtual_mfa": args}
+
+
+def test_create_enable_writes_the_qr_on_the_controller_and_returns_no_secret(play, endpoint, iam, tmp_path):
+    iam.create_user(UserName="alice")
+    png = tmp_path / "qr" / "alice.png"
+    rc, results, output = play([task("create", name="alice", state="enabled", user="alice", bootstrap_file=str(png))])
+    assert rc == 0, output
+    result = results["create"]
+    assert result["changed"] is True
+    assert result["bootstrap_file"] == {"path": str(png), "method": "QRCodePNG", "mode": "0600"}
+    assert "__bootstrap__" not in result
+    assert "_seal_key" not in result["invocation"]["module_args"]
+    seed = endpoint.seeds()[SERIAL]
+    assert seed not in output
+    assert stat.S_IMODE(png.stat().st_mode) == 0o600
+    uri = zxingcpp.read_barcodes(Image.open(png))[0].text
+    assert uri == "otpauth://totp/alice@123456789012?secret=%s&issuer=AWS" % seed
+
+
+def test_check_mode_predicts_the_file_and_writes_nothing(play, endpoint, tmp_path):
+    target = tmp_path / "new" / "alice.seed"
+    rc, results, _output = play([task("create", name="alice", bootstrap_file=str(target), bootstrap_method="Base32StringSeed")], check=True)
+    assert rc == 0
+    assert results["create"]["changed"] is True
+    assert results["create"]["bootstrap_file"] == {"path": str(target), "method": "Base32StringSeed", "mode": "0600"}
+    assert os.listdir(tmp_path) == ["play.yml"]
+    assert endpoint.write_requests() == []
+
+
+def test_no_bootstrap_file_means_no_device(play, endpoint):
+    rc, results, _output = play([task("create", name="alice")])
+    assert rc == 0 and results["create"]["failed"] is True
+    assert "cannot be created without bootstrap_file" in results["create"]["msg"]
+    assert endpoint.write_requests() == []
+
+
+def test_an_existing_bootstrap_file_blocks_creation_before_any_write(play, endpoint, tmp_path):
+    existing = tmp_path / "alice.png"
+    existing.write_bytes(b"someone else's QR code")
+    rc, results, _output = play([task("create", name="alice", bootstrap_file=str(existing))])
+    assert results["create"]["failed"] is True
+    assert "already exists" in results["create"]["msg"] and "never replaced" in results["create"]["msg"]
+    assert existing.read_bytes() == b"someone else's QR code"
+    assert endpoint.write_requests() == []
+
+
+def test_a_text_bootstrap_file_is_a_seed_source_for_a_later_enable(play, endpoint, iam, tmp_path):
+    iam.create_user(UserName="alice")
+    uri_file = tmp_path / "alice.uri"
+    common = dict(name="alice", bootstrap_file=str(uri_file), bootstrap_method="OtpauthURI")
+    rc, results, output = play([task("create", **common), task("enable", state="enabled", user="alice", **common)])
+    assert rc == 0, output
+    assert results["create"]["changed"] is True and results["enable"]["changed"] is True
+    assert results["enable"]["virtual_mfa_device"]["user_name"] == "alice"
+    assert "bootstrap_file" not in results["enable"]
+    assert endpoint.seeds()[SERIAL] not in output
+
+
+def test_private_options_cannot_be_set_by_a_task(play, endpoint, tmp_path):
+    rc, results, _output = play([task("create", name="alice", bootstrap_file=str(tmp_path / "a.png"), _seal_key="x" * 44)])
+    assert results["create"]["failed"] is True and "_seal_key is set by the action plugin only" in results["create"]["msg"]
+    assert endpoint.write_requests() == []
+
+
+def test_a_created_device_is_enabled_only_after_its_seed_is_on_disk(play, endpoint, iam, tmp_path):
+    iam.create_user(UserName="alice")
+    endpoint.clear_requests()
+    seed_file = tmp_path / "alice.seed"
+    rc, results, output = play([task("create", name="alice", state="enabled", user="alice", bootstrap_file=str(seed_file),
+                                     bootstrap_method="Base32StringSeed")], diff=True)
+    assert rc == 0, output
+    assert [r["action"] for r in endpoint.write_requests()] == ["CreateVirtualMFADevice", "EnableMFADevice"]
+    enable_time = endpoint.requests("EnableMFADevice")[0]["time"]
+    assert seed_file.stat().st_mtime <= enable_time
+    result = results["create"]
+    assert result["virtual_mfa_device"]["user_name"] == "alice" and result["virtual_mfa_device"]["enable_date"]
+    assert result["diff"]["before"] == {} and result["diff"]["after"]["user_name"] == "alice"
+    assert "_defer_enable" not in result["invocation"]["module_args"]
