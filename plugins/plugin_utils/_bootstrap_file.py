@@ -26,7 +26,7 @@ def parse_mode(mode):
     try:
         value = int(mode, 8) if isinstance(mode, str) else int(mode)
     except (TypeError, ValueError):
-        raise BootstrapFileError("bootstrap_mode %r is not an octal file mode such as '0600'" % (mode,))
+        raise BootstrapFileError("bootstrap_mode %r is not an octal file mode such as '0600'" % (mode,)) from None
     if not 0 <= value <= 0o777:
         raise BootstrapFileError("bootstrap_mode %r is outside 0000-0777" % (mode,))
     if not value & stat.S_IRUSR:

@@ -55,15 +55,16 @@ def as_unprivileged(call):
     pid = os.fork()
     if pid == 0:  # the child: report, and never return into pytest
         try:
-            os.close(read_end)
-            os.setgroups([])
-            os.setgid(NOBODY)
-            os.setuid(NOBODY)
-            report = outcome(call)
-        except BaseException as e:  # pylint: disable=broad-except
-            report = ["child failed", repr(e)]
-        finally:
+            try:
+                os.close(read_end)
+                os.setgroups([])
+                os.setgid(NOBODY)
+                os.setuid(NOBODY)
+                report = outcome(call)
+            except BaseException as e:  # pylint: disable=broad-except
+                report = ["child failed", repr(e)]
             os.write(write_end, json.dumps(report).encode())
+        finally:
             os._exit(0)
     os.close(write_end)
     with os.fdopen(read_end, "rb") as pipe:
@@ -113,7 +114,8 @@ def on_fchmod(monkeypatch, action):
 
 
 @pytest.mark.parametrize("umask", [0o000, 0o022, 0o077])
-def test_write_sets_the_mode_whatever_the_umask_and_creates_parents_0700(tmp_path, umask, dir_fd):
+@pytest.mark.usefixtures("dir_fd")
+def test_write_sets_the_mode_whatever_the_umask_and_creates_parents_0700(tmp_path, umask):
     target = BootstrapFile(str(tmp_path / "a" / "b" / "seed.txt"), 0o600)
     old = os.umask(umask)
     try:
@@ -127,7 +129,8 @@ def test_write_sets_the_mode_whatever_the_umask_and_creates_parents_0700(tmp_pat
     assert sorted(os.listdir(tmp_path / "a" / "b")) == ["seed.txt"]  # no temp file left behind
 
 
-def test_the_temporary_file_is_created_0600_and_has_its_mode_before_any_byte(tmp_path, monkeypatch, dir_fd):
+@pytest.mark.usefixtures("dir_fd")
+def test_the_temporary_file_is_created_0600_and_has_its_mode_before_any_byte(tmp_path, monkeypatch):
     seen = []
     on_fchmod(monkeypatch, lambda fd: seen.append((stat.S_IMODE(os.fstat(fd).st_mode), os.fstat(fd).st_size)))
     BootstrapFile(str(tmp_path / "seed.txt"), 0o640).write(b"SEED\n")
@@ -135,7 +138,8 @@ def test_the_temporary_file_is_created_0600_and_has_its_mode_before_any_byte(tmp
     assert mode_of(tmp_path / "seed.txt") == 0o640
 
 
-def test_an_existing_file_is_never_replaced(tmp_path, dir_fd):
+@pytest.mark.usefixtures("dir_fd")
+def test_an_existing_file_is_never_replaced(tmp_path):
     path = tmp_path / "seed.txt"
     path.write_bytes(b"OLD")
     target = BootstrapFile(str(path), 0o600)
@@ -147,7 +151,8 @@ def test_an_existing_file_is_never_replaced(tmp_path, dir_fd):
     assert os.listdir(tmp_path) == ["seed.txt"]
 
 
-def test_a_file_that_appears_during_the_write_is_not_replaced(tmp_path, monkeypatch, dir_fd):
+@pytest.mark.usefixtures("dir_fd")
+def test_a_file_that_appears_during_the_write_is_not_replaced(tmp_path, monkeypatch):
     path = tmp_path / "seed.txt"
     on_fchmod(monkeypatch, lambda fd: path.write_bytes(b"OTHER"))
     with pytest.raises(BootstrapFileError, match="^bootstrap_file %s appeared meanwhile; it was not replaced$" % path):
@@ -176,7 +181,8 @@ def test_a_directory_swapped_during_the_write_does_not_redirect_it(tmp_path, mon
 # What is at the path, or above it
 
 
-def test_a_symlink_is_refused_even_dangling(tmp_path, dir_fd):
+@pytest.mark.usefixtures("dir_fd")
+def test_a_symlink_is_refused_even_dangling(tmp_path):
     (tmp_path / "link").symlink_to(tmp_path / "elsewhere")
     target = BootstrapFile(str(tmp_path / "link"), 0o600)
     for method in CALLS:
@@ -214,7 +220,8 @@ def test_a_directory_is_refused(tmp_path):
 
 
 @pytest.mark.parametrize("method", WRITING)
-def test_a_directory_that_is_a_symlink_is_refused(tmp_path, method, dir_fd):
+@pytest.mark.usefixtures("dir_fd")
+def test_a_directory_that_is_a_symlink_is_refused(tmp_path, method):
     (tmp_path / "real").mkdir(mode=0o700)
     (tmp_path / "link").symlink_to(tmp_path / "real")
     target = BootstrapFile(str(tmp_path / "link" / "seed.txt"), 0o600)
@@ -251,7 +258,8 @@ def parent_is_a_file(base):
     (symlink_loop_in_a_parent, "Too many levels of symbolic links"),
     (parent_is_a_file, "Not a directory"),
 ])
-def test_filesystem_errors_are_named_in_plain_words_and_create_nothing(tmp_path, case, reason, method, dir_fd):
+@pytest.mark.usefixtures("dir_fd")
+def test_filesystem_errors_are_named_in_plain_words_and_create_nothing(tmp_path, case, reason, method):
     target = BootstrapFile(str(case(tmp_path)), 0o600)
     before = tree(tmp_path)
     with pytest.raises(BootstrapFileError) as caught:
@@ -261,7 +269,8 @@ def test_filesystem_errors_are_named_in_plain_words_and_create_nothing(tmp_path,
 
 
 @pytest.mark.parametrize("method", WRITING)
-def test_a_name_too_long_below_a_missing_directory_is_found_before_anything_is_created(tmp_path, method, dir_fd):
+@pytest.mark.usefixtures("dir_fd")
+def test_a_name_too_long_below_a_missing_directory_is_found_before_anything_is_created(tmp_path, method):
     target = BootstrapFile(str(name_too_long_below_a_missing_directory(tmp_path)), 0o600)
     with pytest.raises(BootstrapFileError) as caught:
         CALLS[method](target)
@@ -305,9 +314,10 @@ def test_the_check_probes_even_where_os_access_says_yes(path):
 # The file's directory must be private to the current user
 
 
-@pytest.mark.parametrize("mode", [0o770, 0o720, 0o702, 0o777, 0o1777, 0o1770])
+@pytest.mark.parametrize("mode", [0o770, 0o720, 0o702, 0o777, 0o1777, 0o1770], ids="{:04o}".format)
 @pytest.mark.parametrize("method", WRITING)
-def test_a_directory_others_can_write_to_is_refused(tmp_path, mode, method, dir_fd):
+@pytest.mark.usefixtures("dir_fd")
+def test_a_directory_others_can_write_to_is_refused(tmp_path, mode, method):
     shared = tmp_path / "shared"
     shared.mkdir()
     shared.chmod(mode)
@@ -320,8 +330,9 @@ def test_a_directory_others_can_write_to_is_refused(tmp_path, mode, method, dir_
     assert os.listdir(shared) == []
 
 
-@pytest.mark.parametrize("mode", [0o700, 0o750, 0o755])
-def test_a_directory_only_its_owner_can_write_to_is_accepted(tmp_path, mode, dir_fd):
+@pytest.mark.parametrize("mode", [0o700, 0o750, 0o755], ids="{:04o}".format)
+@pytest.mark.usefixtures("dir_fd")
+def test_a_directory_only_its_owner_can_write_to_is_accepted(tmp_path, mode):
     (tmp_path / "seeds").mkdir()
     (tmp_path / "seeds").chmod(mode)
     target = BootstrapFile(str(tmp_path / "seeds" / "seed.txt"), 0o600)
@@ -333,7 +344,8 @@ def test_a_directory_only_its_owner_can_write_to_is_accepted(tmp_path, mode, dir
 
 @pytest.mark.skipif(not ROOT, reason="giving a directory to another user needs root")
 @pytest.mark.parametrize("method", WRITING)
-def test_a_directory_of_another_user_is_refused(tmp_path, method, dir_fd):
+@pytest.mark.usefixtures("dir_fd")
+def test_a_directory_of_another_user_is_refused(tmp_path, method):
     theirs = tmp_path / "theirs"
     theirs.mkdir(mode=0o700)
     os.chown(str(theirs), NOBODY, NOBODY)
