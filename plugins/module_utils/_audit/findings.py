@@ -116,8 +116,8 @@ def _settings(settings):
     unknown = sorted(set(merged) - set(DEFAULT_SETTINGS))
     if unknown:
         raise ValueError("unknown settings: %s" % ", ".join(unknown))
-    merged["required_tags"] = sorted(set(merged["required_tags"]))
-    merged["exempt_users"] = sorted(set(merged["exempt_users"]))
+    merged["required_tags"] = sorted(set(merged["required_tags"]), key=str.lower)
+    merged["exempt_users"] = sorted(set(merged["exempt_users"]), key=str.lower)
     merged["created_tag"] = merged["created_tag"] or ""
     merged["fail_on_findings"] = fail_on_kinds(merged["fail_on_findings"], KINDS)
     return merged
@@ -139,12 +139,13 @@ def build_report(users_result, devices_result, settings=None, previous=None, now
     a UTC datetime or ``YYYY-MM-DDTHH:MM:SSZ`` (default: the current time)."""
     settings = _settings(settings)
     generated = _stamp(now)
+    # Sorted ignoring case, as report version 1 (Jinja's sort filter) sorted them.
     users = sorted(
         (u for u in users_result["users"] if (u.get("path") or "/").startswith(settings["user_path_prefix"])),
-        key=lambda user: user["user_name"])
+        key=lambda user: user["user_name"].lower())
     devices = sorted(
         (d for d in devices_result["virtual_mfa_devices"] if (d.get("path") or "/").startswith(settings["device_path_prefix"])),
-        key=lambda device: device["serial_number"])
+        key=lambda device: device["serial_number"].lower())
     in_scope = {user["user_name"] for user in users}
 
     no_mfa, console_no_mfa = user_findings(users, settings["exempt_users"])
