@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
@@ -209,8 +210,9 @@ def test_enable_limits_a_user_to_eight_devices(iam):
 def test_resync(iam):
     iam.create_user(UserName="alice")
     iam.create_user(UserName="bob")
-    serial, seed = enable(iam, "alice")
-    iam.resync_mfa_device(UserName="alice", SerialNumber=serial, **codes(seed))
+    serial, seed = make_device(iam)
+    iam.enable_mfa_device(UserName="alice", SerialNumber=serial, **codes(seed, -1))
+    iam.resync_mfa_device(UserName="alice", SerialNumber=serial, **codes(seed, 1))  # codes not used by the enable
     wrong = {"AuthenticationCode1": "000000", "AuthenticationCode2": "000000"}
     assert error_of(iam.resync_mfa_device, UserName="alice", SerialNumber=serial, **wrong)[:2] == ("InvalidAuthenticationCode", 403)
     assert error_of(iam.resync_mfa_device, UserName="bob", SerialNumber=serial, **codes(seed))[:2] == ("NoSuchEntity", 404)
@@ -274,6 +276,278 @@ def test_list_tags_pagination(iam):
     assert len(page["Tags"]) == 10 and page["IsTruncated"]
     pages = iam.get_paginator("list_mfa_device_tags").paginate(SerialNumber=serial, PaginationConfig={"PageSize": 4})
     assert [t for p in pages for t in p["Tags"]] == tags
+
+
+# --- IAM facts the endpoint models (shared/IAM-FACTS.md) -------------------------------------
+
+
+def test_create_names_are_unique_regardless_of_case(iam):
+    serial = make_device(iam, "Alice-Phone", Path="/Team/")[0]
+    for name, path in (("alice-phone", "/team/"), ("ALICE-PHONE", "/Team/"), ("Alice-Phone", "/TEAM/")):
+        code, status, message = error_of(iam.create_virtual_mfa_device, VirtualMFADeviceName=name, Path=path)
+        assert (code, status) == ("EntityAlreadyExists", 409) and "same path and name" in message
+    make_device(iam, "alice-phone", Path="/other/")  # same name under another path: allowed
+    make_device(iam, "alice-phone")
+    iam.delete_virtual_mfa_device(SerialNumber=serial)
+    make_device(iam, "ALICE-PHONE", Path="/team/")  # the clash is gone with the device
+    assert len(all_devices(iam)) == 3
+
+
+def test_tag_limit_holds_at_create_and_across_calls(iam):
+    fifty = [{"Key": f"k{i:02}", "Value": "v"} for i in range(50)]
+    full = make_device(iam, "full", Tags=fifty)[0]
+    assert error_of(iam.tag_mfa_device, SerialNumber=full, Tags=[{"Key": "new", "Value": "v"}])[:2] == ("LimitExceeded", 409)
+    iam.tag_mfa_device(SerialNumber=full, Tags=[{"Key": "K07", "Value": "case"}])  # keys are case-insensitive: a replace
+    tags = iam.list_mfa_device_tags(SerialNumber=full)["Tags"]
+    assert len(tags) == 50 and {"Key": "K07", "Value": "case"} in tags and "k07" not in {t["Key"] for t in tags}
+    iam.untag_mfa_device(SerialNumber=full, TagKeys=["k07"])
+    assert len(iam.list_mfa_device_tags(SerialNumber=full)["Tags"]) == 49
+    half = make_device(iam, "half", Tags=fifty[:30])[0]
+    more = [{"Key": f"m{i:02}", "Value": "v"} for i in range(21)]
+    assert error_of(iam.tag_mfa_device, SerialNumber=half, Tags=more)[:2] == ("LimitExceeded", 409)
+    assert len(iam.list_mfa_device_tags(SerialNumber=half)["Tags"]) == 30  # nothing of the refused call applied
+    iam.tag_mfa_device(SerialNumber=half, Tags=more[:20])
+    assert len(iam.list_mfa_device_tags(SerialNumber=half, MaxItems=100)["Tags"]) == 50
+    assert error_of(iam.create_virtual_mfa_device, VirtualMFADeviceName="over", Tags=fifty + more[:1])[:2] == ("ValidationError", 400)
+    assert error_of(iam.tag_mfa_device, SerialNumber=half, Tags=fifty + more[:1])[:2] == ("ValidationError", 400)
+
+
+def test_codes_are_accepted_once_per_device(iam):
+    iam.create_user(UserName="alice")
+    serial, seed = make_device(iam)
+    denied = ("InvalidAuthenticationCode", 403)
+    earlier = codes(seed, -1)  # windows (now-2, now-1)
+    iam.enable_mfa_device(UserName="alice", SerialNumber=serial, **earlier)
+    assert error_of(iam.resync_mfa_device, UserName="alice", SerialNumber=serial, **earlier)[:2] == denied
+    overlapping = codes(seed)  # (now-1, now): now-1 was spent by the enable
+    assert error_of(iam.resync_mfa_device, UserName="alice", SerialNumber=serial, **overlapping)[:2] == denied
+    later = codes(seed, 1)  # (now, now+1): fresh
+    iam.resync_mfa_device(UserName="alice", SerialNumber=serial, **later)
+    assert error_of(iam.resync_mfa_device, UserName="alice", SerialNumber=serial, **later)[:2] == denied
+    iam.deactivate_mfa_device(UserName="alice", SerialNumber=serial)
+    for used in (earlier, overlapping, later):  # spent windows stay spent after deactivation
+        assert error_of(iam.enable_mfa_device, UserName="alice", SerialNumber=serial, **used)[:2] == denied
+    assert all_devices(iam, AssignmentStatus="Assigned") == []
+    other, other_seed = make_device(iam, "other")  # windows are spent per device
+    iam.enable_mfa_device(UserName="alice", SerialNumber=other, **codes(other_seed))
+
+
+def test_list_mfa_devices_lists_every_kind(endpoint, iam):
+    iam.create_user(UserName="alice")
+    virtual = enable(iam, "alice")[0]
+    hardware = endpoint.add_user_mfa_device("alice", "hardware")
+    named = endpoint.add_user_mfa_device("alice", "hardware", serial="GAHT12345678")
+    fido = endpoint.add_user_mfa_device("alice", "fido")
+    assert named == "GAHT12345678" and not hardware.startswith("arn:") and len(hardware) >= 9
+    assert fido.startswith(f"arn:aws:iam::{ACCOUNT}:u2f/user/alice/") and len(fido) > len(f"arn:aws:iam::{ACCOUNT}:u2f/user/alice/")
+    listed = iam.list_mfa_devices(UserName="alice")["MFADevices"]
+    assert {d["SerialNumber"] for d in listed} == {virtual, hardware, named, fido}
+    assert all(d["UserName"] == "alice" and "EnableDate" in d for d in listed)
+    assert [d["SerialNumber"] for d in all_devices(iam)] == [virtual]  # ListVirtualMFADevices: virtual ones only
+
+
+def test_other_devices_count_toward_the_limit_and_block_delete_user(endpoint, iam):
+    iam.create_user(UserName="alice")
+    others = [endpoint.add_user_mfa_device("alice", "hardware" if i % 2 else "fido") for i in range(7)]
+    virtual = enable(iam, "alice", "eighth")[0]
+    ninth, seed = make_device(iam, "ninth")
+    assert error_of(iam.enable_mfa_device, UserName="alice", SerialNumber=ninth, **codes(seed))[:2] == ("LimitExceeded", 409)
+    with pytest.raises(RuntimeError, match="409.*LimitExceeded"):
+        endpoint.add_user_mfa_device("alice", "hardware")
+    assert error_of(iam.delete_user, UserName="alice")[:2] == ("DeleteConflict", 409)
+    for serial in others:
+        iam.deactivate_mfa_device(UserName="alice", SerialNumber=serial)
+    assert [d["SerialNumber"] for d in iam.list_mfa_devices(UserName="alice")["MFADevices"]] == [virtual]
+    assert error_of(iam.deactivate_mfa_device, UserName="alice", SerialNumber=others[0])[:2] == ("NoSuchEntity", 404)
+    iam.enable_mfa_device(UserName="alice", SerialNumber=ninth, **codes(seed))
+    assert error_of(iam.delete_user, UserName="alice")[:2] == ("DeleteConflict", 409)
+    for serial in (virtual, ninth):
+        iam.deactivate_mfa_device(UserName="alice", SerialNumber=serial)
+    iam.delete_user(UserName="alice")
+
+
+def test_mfa_devices_control_errors(endpoint, iam):
+    iam.create_user(UserName="alice")
+    iam.create_user(UserName="bob")
+    endpoint.add_user_mfa_device("alice", "hardware", serial="GAHT00000001")
+    for body, status in (
+        ({"user": "nobody", "kind": "hardware"}, "404"),
+        ({"user": "alice", "kind": "virtual"}, "400"),
+        ({"user": "alice", "kind": "hardware", "serial": "arn:aws:iam::123456789012:mfa/x"}, "400"),
+        ({"user": "alice", "kind": "hardware", "serial": "short"}, "400"),
+        ({"user": "alice", "kind": "fido", "serial": f"arn:aws:iam::{ACCOUNT}:u2f/user/bob/key"}, "400"),
+        ({"user": "bob", "kind": "hardware", "serial": "GAHT00000001"}, "409"),  # held by alice
+        ({"user": "alice", "kind": "hardware", "account": "12345"}, "400"),
+    ):
+        with pytest.raises(RuntimeError, match=f": {status} "):
+            endpoint.add_user_mfa_device(**body)
+    assert endpoint.add_user_mfa_device("bob", "fido", serial=f"arn:aws:iam::{ACCOUNT}:u2f/user/bob/key").endswith("/bob/key")
+
+
+# --- root MFA ---------------------------------------------------------------------------------
+
+
+def summary_mfa(iam) -> int:
+    return iam.get_account_summary()["SummaryMap"]["AccountMFAEnabled"]
+
+
+def test_root_virtual_mfa_is_listed_as_assigned_to_root(endpoint, iam):
+    assert summary_mfa(iam) == 0
+    serial = endpoint.set_root_mfa("virtual")
+    assert serial == f"arn:aws:iam::{ACCOUNT}:mfa/root-account-mfa-device" and summary_mfa(iam) == 1
+    [entry] = all_devices(iam, AssignmentStatus="Assigned")
+    assert entry["SerialNumber"] == serial and "EnableDate" in entry
+    # IAM leaves UserName out for the root user (it has none), although botocore's shape calls it required.
+    assert set(entry["User"]) == {"Path", "UserId", "Arn", "CreateDate"}
+    assert (entry["User"]["Arn"], entry["User"]["UserId"], entry["User"]["Path"]) == (f"arn:aws:iam::{ACCOUNT}:root", ACCOUNT, "/")
+    assert all_devices(iam, AssignmentStatus="Unassigned") == []
+    seed = endpoint.seeds()[serial]
+    iam.create_user(UserName="alice")
+    assert error_of(iam.enable_mfa_device, UserName="alice", SerialNumber=serial, **codes(seed))[:2] == ("EntityAlreadyExists", 409)
+    assert error_of(iam.delete_virtual_mfa_device, SerialNumber=serial)[:2] == ("DeleteConflict", 409)
+    assert error_of(iam.deactivate_mfa_device, UserName="root", SerialNumber=serial)[:2] == ("NoSuchEntity", 404)
+
+
+def test_root_mfa_kinds_replace_each_other(endpoint, iam):
+    make_device(iam, "taken")
+    custom = endpoint.set_root_mfa("virtual", name="ops-root-key")
+    assert [d["SerialNumber"] for d in all_devices(iam, AssignmentStatus="Assigned")] == [custom]
+    with pytest.raises(RuntimeError, match="409.*EntityAlreadyExists"):
+        endpoint.set_root_mfa("virtual", name="TAKEN")
+    assert [d["SerialNumber"] for d in all_devices(iam, AssignmentStatus="Assigned")] == [custom]  # kept
+    assert endpoint.set_root_mfa("hardware") is None
+    assert summary_mfa(iam) == 1 and [d["SerialNumber"] for d in all_devices(iam)] == [f"arn:aws:iam::{ACCOUNT}:mfa/taken"]
+    assert endpoint.set_root_mfa("none") is None and summary_mfa(iam) == 0
+    endpoint.set_root_mfa("virtual")
+    assert endpoint.set_root_mfa("none") is None and summary_mfa(iam) == 0 and len(all_devices(iam)) == 1
+    for bad in ({"kind": "sms"}, {"kind": "hardware", "name": "x"}, {"kind": "virtual", "name": "bad name"}):
+        with pytest.raises(RuntimeError, match=": 400 "):
+            endpoint.set_root_mfa(**bad)
+    endpoint.set_root_mfa("hardware")
+    endpoint.reset()
+    assert summary_mfa(iam) == 0
+
+
+# --- console access and the credential report ------------------------------------------------
+
+
+def credential_report(iam) -> dict[str, dict]:
+    iam.generate_credential_report()
+    report = iam.get_credential_report()
+    assert report["ReportFormat"] == "text/csv"
+    assert abs(report["GeneratedTime"].timestamp() - time.time()) < 300
+    rows = list(csv.DictReader(io.StringIO(report["Content"].decode())))
+    assert rows[0]["user"] == "<root_account>"
+    return {row["user"]: row for row in rows}
+
+
+def test_login_profile(iam):
+    iam.create_user(UserName="alice")
+    assert error_of(iam.get_login_profile, UserName="alice")[:2] == ("NoSuchEntity", 404)
+    iam.create_login_profile(UserName="alice", Password="Correct-Horse-9")
+    assert iam.get_login_profile(UserName="alice")["LoginProfile"]["UserName"] == "alice"
+    iam.delete_login_profile(UserName="alice")
+    assert error_of(iam.get_login_profile, UserName="alice")[:2] == ("NoSuchEntity", 404)
+
+
+def test_credential_report_password_and_mfa(endpoint, iam):
+    assert error_of(iam.get_credential_report)[0] == "ReportNotPresent"
+    for name in ("virtual", "hardware", "fido", "nomfa", "nothing"):
+        iam.create_user(UserName=name)
+    for name in ("virtual", "nomfa"):
+        iam.create_login_profile(UserName=name, Password="Correct-Horse-9")
+    enable(iam, "virtual")
+    endpoint.add_user_mfa_device("hardware", "hardware")
+    endpoint.add_user_mfa_device("fido", "fido")
+    rows = credential_report(iam)
+    assert set(rows) == {"<root_account>", "virtual", "hardware", "fido", "nomfa", "nothing"}
+    assert {n: (r["password_enabled"], r["mfa_active"]) for n, r in rows.items() if n != "<root_account>"} == {
+        "virtual": ("true", "true"), "hardware": ("false", "true"), "fido": ("false", "true"),
+        "nomfa": ("true", "false"), "nothing": ("false", "false"),
+    }
+    nothing = rows["nothing"]
+    assert (nothing["password_last_used"], nothing["password_last_changed"], nothing["password_next_rotation"]) == ("N/A",) * 3
+    root = rows["<root_account>"]
+    assert root["arn"] == f"arn:aws:iam::{ACCOUNT}:root" and root["password_enabled"] == "not_supported"
+    assert root["mfa_active"] == "false" and root["access_key_1_active"] == "false"
+    for kind, active in (("hardware", "true"), ("none", "false"), ("virtual", "true")):
+        endpoint.set_root_mfa(kind)
+        assert credential_report(iam)["<root_account>"]["mfa_active"] == active
+
+
+# --- several accounts: Organizations, AssumeRole ----------------------------------------------
+
+
+def test_organizations_calls_through_the_endpoint(endpoint):
+    org = endpoint.create_organization(accounts=3, ou_names=("Security", "Workloads"))
+    orgs = endpoint.boto3_client("organizations")
+    assert orgs.describe_organization()["Organization"]["Id"] == org["id"]
+    assert [r["Id"] for r in orgs.list_roots()["Roots"]] == [org["root_id"]]
+    listed = {a["Id"] for a in orgs.list_accounts()["Accounts"]}
+    assert listed == {ACCOUNT} | {a["id"] for a in org["accounts"]}
+    assert [a["ou"] for a in org["accounts"]] == ["Security", "Workloads", "Security"]
+    first = org["accounts"][0]["id"]
+    assert orgs.list_parents(ChildId=first)["Parents"] == [{"Id": org["ous"]["Security"], "Type": "ORGANIZATIONAL_UNIT"}]
+    ou = orgs.create_organizational_unit(ParentId=org["root_id"], Name="Sandbox")["OrganizationalUnit"]["Id"]
+    orgs.move_account(AccountId=first, SourceParentId=org["ous"]["Security"], DestinationParentId=ou)
+    assert {a["Id"] for a in orgs.list_accounts_for_parent(ParentId=ou)["Accounts"]} == {first}
+    orgs.tag_resource(ResourceId=first, Tags=[{"Key": "owner", "Value": "security"}])
+    assert orgs.list_tags_for_resource(ResourceId=first)["Tags"] == [{"Key": "owner", "Value": "security"}]
+
+
+def test_assumed_role_acts_in_the_other_account(endpoint, iam):
+    org = endpoint.create_organization(accounts=2, ou_names=())
+    member = org["accounts"][1]["id"]
+    assert all(a["ou"] is None for a in org["accounts"])
+    endpoint.clear_requests()
+    member_iam = endpoint.assumed_client(member)
+    assert endpoint.assumed_client(member, "sts").get_caller_identity()["Account"] == member
+    member_iam.create_user(UserName="alice")
+    serial, seed = make_device(member_iam, "alice")
+    assert serial == f"arn:aws:iam::{member}:mfa/alice"
+    member_iam.enable_mfa_device(UserName="alice", SerialNumber=serial, **codes(seed))
+    [entry] = all_devices(member_iam)
+    assert entry["User"]["Arn"] == f"arn:aws:iam::{member}:user/alice"
+    assert all_devices(iam) == [] and error_of(iam.get_user, UserName="alice")[0] == "NoSuchEntity"
+    endpoint.add_user_mfa_device("alice", "hardware", account=member)
+    assert len(member_iam.list_mfa_devices(UserName="alice")["MFADevices"]) == 2
+    endpoint.set_root_mfa("hardware", account=member)
+    assert summary_mfa(member_iam) == 1 and summary_mfa(iam) == 0
+    iam.list_virtual_mfa_devices()
+    log = endpoint.requests()
+    assert [(e["action"], e["account"]) for e in log] == [
+        ("CreateUser", member), ("CreateVirtualMFADevice", member), ("EnableMFADevice", member),
+        ("ListVirtualMFADevices", member), ("ListVirtualMFADevices", ACCOUNT), ("GetUser", ACCOUNT),
+        ("ListMFADevices", member), ("GetAccountSummary", member), ("GetAccountSummary", ACCOUNT),
+        ("ListVirtualMFADevices", ACCOUNT),
+    ]
+
+
+def test_assume_role_of_a_missing_role_is_denied(endpoint, iam):
+    org = endpoint.create_organization(accounts=1, ou_names=())
+    member = org["accounts"][0]["id"]
+    sts = endpoint.boto3_client("sts", config=NO_RETRY)
+    for arn in (f"arn:aws:iam::{member}:role/Missing", f"arn:aws:iam::{ACCOUNT}:role/OrganizationAccountAccessRole",
+                "arn:aws:iam::210987654321:role/OrganizationAccountAccessRole"):
+        code, status, message = error_of(sts.assume_role, RoleArn=arn, RoleSessionName="audit")
+        assert (code, status) == ("AccessDenied", 403) and message.endswith(f"not authorized to perform: sts:AssumeRole on resource: {arn}")
+    iam.create_role(RoleName="Auditor", Path="/audit/", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": []}))
+    assert error_of(sts.assume_role, RoleArn=f"arn:aws:iam::{ACCOUNT}:role/Auditor", RoleSessionName="audit")[0] == "AccessDenied"
+    creds = sts.assume_role(RoleArn=f"arn:aws:iam::{ACCOUNT}:role/audit/Auditor", RoleSessionName="audit")["Credentials"]
+    assert creds["AccessKeyId"].startswith("ASIA")
+    for bad in ("arn:aws:s3:::not-a-role-bucket", f"arn:aws:iam::{ACCOUNT}:user/OrganizationAccountAccessRole"):
+        assert error_of(sts.assume_role, RoleArn=bad, RoleSessionName="audit") == ("ValidationError", 400, "Request ARN is invalid")
+
+
+def test_organization_of_twenty_accounts_each_with_the_access_role(endpoint):
+    started = time.monotonic()
+    org = endpoint.create_organization()
+    assert len(org["accounts"]) == 20 and len({a["id"] for a in org["accounts"]}) == 20
+    assert {a["ou"] for a in org["accounts"]} == {"Production", "Development"}
+    for account in org["accounts"]:
+        role = endpoint.assumed_client(account["id"]).get_role(RoleName="OrganizationAccountAccessRole")["Role"]
+        assert role["Arn"] == f"arn:aws:iam::{account['id']}:role/OrganizationAccountAccessRole"
+    assert time.monotonic() - started < 60
 
 
 # --- concurrency -----------------------------------------------------------------------------
@@ -429,6 +703,7 @@ def test_request_log(endpoint, iam):
     assert log[1]["params"]["Tags.member.1.Value"] == "a b&c"
     assert log[2]["params"] == {"UserName": "alice", "SerialNumber": serial}
     assert all(isinstance(e["time"], float) for e in log)
+    assert {e["account"] for e in log} == {ACCOUNT}
     assert [e["action"] for e in endpoint.write_requests()] == [e["action"] for e in log[:4]]
     assert [e["action"] for e in endpoint.requests("EnableMFADevice")] == ["EnableMFADevice"]
     endpoint.clear_requests()

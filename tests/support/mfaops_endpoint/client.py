@@ -146,6 +146,32 @@ class Endpoint:
     def seeds(self) -> dict[str, str]:
         return control(self.url, "GET", "seeds")
 
+    def add_user_mfa_device(self, user: str, kind: str, serial: str | None = None, account: str | None = None) -> str:
+        """Attach a "hardware" or "fido" MFA device to an existing IAM user; returns its serial (see other_devices)."""
+        body = {"user": user, "kind": kind, "serial": serial, "account": account}
+        return control(self.url, "POST", "mfa_devices", body)["serial_number"]
+
+    def set_root_mfa(self, kind: str, name: str | None = None, account: str | None = None) -> str | None:
+        """Give the root user "virtual", "hardware" or "none" MFA; returns the root virtual device's serial or None."""
+        return control(self.url, "POST", "root_mfa", {"kind": kind, "name": name, "account": account})["serial_number"]
+
+    def create_organization(self, accounts: int = 20, ou_names=("Production", "Development"), **kwargs) -> dict:
+        """An organization of `accounts` member accounts, each with OrganizationAccountAccessRole, spread over OUs.
+
+        See organization.create_organization for the arguments and the answer.
+        """
+        from .organization import create_organization
+
+        return create_organization(self.boto3_client("organizations"), accounts, ou_names, **kwargs)
+
+    def assumed_client(self, account_id: str, service: str = "iam", role_name: str = "OrganizationAccountAccessRole",
+                       **kwargs):
+        """A boto3 client acting in `account_id` through `role_name` (STS AssumeRole from the default account)."""
+        from .organization import assumed_credentials
+
+        creds = assumed_credentials(self.boto3_client("sts"), account_id, role_name)
+        return self.boto3_client(service, **creds, **kwargs)
+
     def boto3_client(self, service: str = "iam", **kwargs):
         import boto3
 

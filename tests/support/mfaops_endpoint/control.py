@@ -1,4 +1,9 @@
-"""The control API under /_mfaops/: health, request log, faults, reset and the seeds of created devices."""
+"""The control API under /_mfaops/: health, request log, faults, reset, the seeds of created devices, and state IAM's
+API cannot make: hardware/FIDO devices of users (other_devices) and root MFA (root_mfa).
+
+Every answer is JSON; errors are {"error": message} (plus "code": IAM's error code when IAM would refuse the same),
+with status 400 (bad input), 404 (no such endpoint or user) or 409 (limit, clash).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,11 @@ import json
 import os
 from urllib.parse import parse_qs
 
-from . import iam_fidelity
+from moto.core.exceptions import ServiceException
+
+from . import iam_fidelity, other_devices, root_mfa
+
+STATUS_OF_IAM_ERROR = {"NoSuchEntity": 404, "ValidationError": 400}  # others (EntityAlreadyExists, LimitExceeded): 409
 
 
 def _reset(app) -> dict:
@@ -26,6 +35,21 @@ def _faults(app, body: dict) -> tuple[int, object]:
         return 400, {"error": str(e)}
 
 
+def _change(app, func, *args) -> tuple[int, object]:
+    """Run func(*args) on moto's state under the app lock; bad input and IAM errors become control API errors."""
+    try:
+        with app.lock:
+            return 200, func(*args)
+    except ValueError as e:
+        return 400, {"error": str(e)}
+    except ServiceException as e:
+        return STATUS_OF_IAM_ERROR.get(e.code, 409), {"error": e.message, "code": e.code}
+
+
+def _mfa_device(account, user, kind, serial=None) -> dict:
+    return {"serial_number": other_devices.attach(account, user, kind, serial)}
+
+
 def route(app, method: str, name: str, query: dict, body: dict) -> tuple[int, object]:
     if (method, name) == ("GET", "health"):
         return 200, {"status": "ok", "pid": os.getpid()}
@@ -42,6 +66,10 @@ def route(app, method: str, name: str, query: dict, body: dict) -> tuple[int, ob
         return 200, _reset(app)
     if (method, name) == ("GET", "seeds"):
         return 200, iam_fidelity.seeds()
+    if (method, name) == ("POST", "mfa_devices"):
+        return _change(app, _mfa_device, body.get("account"), body.get("user"), body.get("kind"), body.get("serial"))
+    if (method, name) == ("POST", "root_mfa"):
+        return _change(app, root_mfa.set_root_mfa, body.get("account"), body.get("kind"), body.get("name"))
     return 404, {"error": f"no such control endpoint: {method} /_mfaops/{name}"}
 
 

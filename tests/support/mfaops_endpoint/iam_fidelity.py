@@ -7,7 +7,6 @@ import re
 import threading
 import time
 
-import pyotp
 import qrcode
 import qrcode.image.pure
 from moto.core.responses import ActionResult, EmptyResult
@@ -15,27 +14,22 @@ from moto.iam import models
 from moto.iam.exceptions import (
     DeleteConflictException,
     EntityAlreadyExists,
-    IAMException,
     LimitExceededException,
     NoSuchEntity,
     ValidationError,
 )
 from moto.iam.responses import IamResponse
 
+from .totp import InvalidAuthenticationCode, check_codes
+
 MAX_MFA_DEVICES_PER_USER = 8
 MAX_TAGS = 50
 NAME_RE = re.compile(r"[\w+=,.@-]{1,226}", re.ASCII)
 PATH_RE = re.compile(r"/|/[\x21-\x7e]+/")
-CODE_RE = re.compile(r"[0-9]{6}")
 
 _registry_lock = threading.Lock()
 _SEEDS: dict[str, str] = {}  # serial -> seed of every device ever created (survives resets)
 _CREATED: dict[str, float] = {}  # serial -> time.monotonic() of its latest creation
-
-
-class InvalidAuthenticationCode(IAMException):
-    code = "InvalidAuthenticationCode"
-    message = "Authentication code for device is not valid."
 
 
 def seeds() -> dict[str, str]:
@@ -59,18 +53,6 @@ def _qr_png(uri: str) -> bytes:
     buf = io.BytesIO()
     qrcode.make(uri, image_factory=qrcode.image.pure.PyPNGImage).save(buf)
     return buf.getvalue()
-
-
-def _check_codes(seed: str, code1: str, code2: str) -> None:
-    for field, code in (("authenticationCode1", code1), ("authenticationCode2", code2)):
-        if not CODE_RE.fullmatch(code or ""):
-            raise _invalid(code, field, "Member must be exactly 6 digits")
-    totp = pyotp.TOTP(seed)  # 30 s, 6 digits, SHA1
-    now = int(time.time()) // 30
-    for window in (now - 1, now, now + 1):  # small clock tolerance
-        if (code1, code2) == (totp.at((window - 1) * 30), totp.at(window * 30)):
-            return
-    raise InvalidAuthenticationCode()
 
 
 def _device(backend: models.IAMBackend, serial: str) -> models.VirtualMfaDevice:
@@ -113,7 +95,7 @@ def create_virtual_mfa_device(self, device_name: str, path: str | None, tags=Non
     tags = tags or []
     self._tag_verification(tags)  # moto's IAM tag checks: count, key length/chars, value length, duplicates
     serial = f"arn:{self.partition}:iam::{self.account_id}:mfa{path}{device_name}"
-    if serial in self.virtual_mfa_devices:
+    if serial.lower() in {s.lower() for s in self.virtual_mfa_devices}:  # IAM names are unique regardless of case
         raise EntityAlreadyExists("MFADevice entity at the same path and name already exists.")
     device = models.VirtualMfaDevice(self.account_id, self.region_name, path + device_name)
     device.tags = {t["Key"]: t["Value"] for t in tags}
@@ -145,7 +127,7 @@ def enable_mfa_device(self, user_name: str, serial_number: str, code1: str, code
         raise EntityAlreadyExists("MFA Device is already in use.")
     if len(user.mfa_devices) >= MAX_MFA_DEVICES_PER_USER:
         raise LimitExceededException(f"Cannot exceed quota for MFADevicesPerUser: {MAX_MFA_DEVICES_PER_USER}")
-    _check_codes(device.base32_string_seed, code1, code2)
+    check_codes(device, code1, code2)
     _moto_enable_mfa_device(self, user_name, serial_number, code1, code2)
 
 
@@ -154,7 +136,7 @@ def resync_mfa_device(self, user_name: str, serial_number: str, code1: str, code
     device = _device(self, serial_number)
     if serial_number not in user.mfa_devices:
         raise NoSuchEntity(f"MFA device {serial_number} is not enabled for user {user_name}.")
-    _check_codes(device.base32_string_seed, code1, code2)
+    check_codes(device, code1, code2)
 
 
 def delete_virtual_mfa_device(self, serial_number: str) -> None:
@@ -173,10 +155,14 @@ def delete_user(self, user_name: str) -> None:
 
 
 def tag_mfa_device(self, serial_number: str, tags: list[dict[str, str]]) -> None:
+    """Tag keys are case-insensitive in IAM: a key differing only in case from a present one replaces it."""
     current = _device_tags(_device(self, serial_number))
-    self._tag_verification(tags)
-    if len(set(current) | {t["Key"] for t in tags}) > MAX_TAGS:
+    self._tag_verification(tags)  # at most 50 per call, sizes, no case-duplicates
+    new = {t["Key"].lower() for t in tags}
+    if len({k.lower() for k in current} | new) > MAX_TAGS:  # the limit holds across calls
         raise LimitExceededException("The number of tags has reached the maximum limit.")
+    for key in [k for k in current if k.lower() in new]:
+        del current[key]
     current.update({t["Key"]: t["Value"] for t in tags})
 
 
@@ -186,8 +172,9 @@ def untag_mfa_device(self, serial_number: str, tag_keys: list[str]) -> None:
         raise _invalid(tag_keys, "tagKeys", "Member must have length less than or equal to 50")
     for key in tag_keys:
         self._validate_tag_key(key, exception_param="tagKeys")
-    for key in tag_keys:
-        current.pop(key, None)
+    gone = {key.lower() for key in tag_keys}
+    for key in [k for k in current if k.lower() in gone]:
+        del current[key]
 
 
 def list_mfa_device_tags(self, serial_number: str, marker: str | None, max_items):
@@ -199,7 +186,11 @@ def list_mfa_device_tags(self, serial_number: str, marker: str | None, max_items
 
 
 def _user_dict(user) -> dict:
-    return {"Path": user.path, "UserName": user.name, "UserId": user.id, "Arn": user.arn, "CreateDate": user.create_date}
+    """The User of an assigned device. The root user (root_mfa.RootUser) has no name: IAM leaves UserName out."""
+    result = {"Path": user.path, "UserName": user.name, "UserId": user.id, "Arn": user.arn, "CreateDate": user.create_date}
+    if user.name is None:
+        del result["UserName"]
+    return result
 
 
 def _paged(key: str, items: list, marker: str | None) -> ActionResult:

@@ -19,9 +19,11 @@ class RequestLog:
         self._lock = threading.Lock()
         self._entries: list[dict] = []
 
-    def record(self, action: str, params: dict[str, str], status: int | str, started: float | None = None) -> None:
+    def record(self, action: str, params: dict[str, str], status: int | str, started: float | None = None,
+               account: str | None = None) -> None:
         entry = {
             "action": action,
+            "account": account,  # the account id the request acted in
             "params": {k: v for k, v in params.items() if k not in UNLOGGED_PARAMS},
             "status": status,
             "time": time.time() if started is None else started,

@@ -1,4 +1,10 @@
-"""The WSGI middleware around moto's app (faults, request log, one lock) and the threaded server that runs it."""
+"""The WSGI middleware around moto's app (faults, request log, one lock) and the threaded server that runs it.
+
+IAM requests (query protocol, signed for iam or Version 2010-05-08) go through the faults and the request log, each
+entry naming the account the request acted in (accounts.request_account). STS AssumeRole of a role that does not
+exist answers AccessDenied here (accounts.assume_role_refusal). Everything else (other STS calls, Organizations,
+...) goes to moto untouched.
+"""
 
 from __future__ import annotations
 
@@ -15,37 +21,42 @@ from xml.sax.saxutils import escape
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from . import control, iam_fidelity
+from . import accounts, control, credential_report, iam_fidelity, root_mfa
 from .faults import Faults
 from .request_log import RequestLog
 
-IAM_SCOPE = re.compile(r"/iam/aws4_request")
+SCOPE = re.compile(r"/([a-z0-9-]+)/aws4_request")
 IAM_VERSION = "2010-05-08"
+STS_VERSION = "2011-06-15"
+VERSIONS = {IAM_VERSION: "iam", STS_VERSION: "sts"}
+PATCHES = (iam_fidelity, root_mfa, credential_report)  # each has install(), patching moto in place
 
 
-def iam_error(status: int, code: str, message: str) -> tuple[str, list, bytes]:
-    """An answer in IAM's XML error shape, as botocore's query protocol parser expects."""
+def iam_error(status: int, code: str, message: str, service: str = "iam") -> tuple[str, list, bytes]:
+    """An answer in IAM's (or STS's) XML error shape, as botocore's query protocol parser expects."""
+    version = {"iam": IAM_VERSION, "sts": STS_VERSION}[service]
     body = (
-        f'<ErrorResponse xmlns="https://iam.amazonaws.com/doc/{IAM_VERSION}/">'
+        f'<ErrorResponse xmlns="https://{service}.amazonaws.com/doc/{version}/">'
         f"<Error><Type>Sender</Type><Code>{code}</Code><Message>{escape(message)}</Message></Error>"
         f"<RequestId>{uuid.uuid4()}</RequestId></ErrorResponse>"
     ).encode()
-    reason = {400: "Bad Request", 404: "Not Found"}.get(status, "Error")
+    reason = {400: "Bad Request", 403: "Forbidden", 404: "Not Found"}.get(status, "Error")
     return f"{status} {reason}", [("Content-Type", "text/xml"), ("Content-Length", str(len(body)))], body
 
 
-def _iam_params(environ) -> dict[str, str] | None:
-    """Decoded form fields of an IAM request (the body is put back for moto), or None for other requests."""
+def _query_request(environ) -> tuple[str | None, dict[str, str]]:
+    """("iam" | "sts" | None, decoded form fields) of a query-protocol request; the body is put back for moto."""
     length = int(environ.get("CONTENT_LENGTH") or 0)
     body = environ["wsgi.input"].read(length) if length else b""
     environ["wsgi.input"] = io.BytesIO(body)
     params = dict(parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True))
     if environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded"):
         params.update(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
-    signed_for_iam = IAM_SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
-    if "Action" in params and (signed_for_iam or params.get("Version") == IAM_VERSION):
-        return params
-    return None
+    if "Action" not in params:
+        return None, params
+    scope = SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
+    service = scope.group(1) if scope else VERSIONS.get(params.get("Version"))
+    return (service if service in ("iam", "sts") else None), params
 
 
 def _drop_connection(environ) -> None:
@@ -83,20 +94,31 @@ class MfaopsApp:
     def __call__(self, environ, start_response):
         if environ.get("PATH_INFO", "").startswith("/_mfaops/"):
             return control.handle(self, environ, start_response)
-        params = _iam_params(environ)
-        if params is None:  # not IAM (e.g. STS): no faults, no log
-            status, headers, body = self.call_moto(environ)
-        else:
+        service, params = _query_request(environ)
+        if service == "iam":
             status, headers, body = self.call_iam(environ, params)
+        elif service == "sts" and params["Action"] == "AssumeRole":
+            status, headers, body = self.call_assume_role(environ, params)
+        else:  # neither IAM nor AssumeRole: no faults, no log
+            status, headers, body = self.call_moto(environ)
         start_response(status, headers)
         return [body]
 
+    def call_assume_role(self, environ, params: dict[str, str]) -> tuple[str, list, bytes]:
+        with self.lock:
+            refusal = accounts.assume_role_refusal(environ, params)
+        if refusal is not None:
+            return iam_error(*refusal, service="sts")
+        return self.call_moto(environ)
+
     def call_iam(self, environ, params: dict[str, str]) -> tuple[str, list, bytes]:
         action, started = params["Action"], time.time()
+        with self.lock:
+            account = accounts.request_account(environ)
         time.sleep(self.faults.latency_seconds())
         fault = self.faults.decide(action, params)
         if fault == "drop":
-            self.log.record(action, params, "dropped", started)
+            self.log.record(action, params, "dropped", started, account)
             _drop_connection(environ)
         if fault == "throttle":
             answer = iam_error(400, "Throttling", "Rate exceeded")
@@ -104,7 +126,7 @@ class MfaopsApp:
             answer = iam_error(404, "NoSuchEntity", f"MFA device {params.get('SerialNumber')} cannot be found.")
         else:
             answer = self.call_moto(environ)
-        self.log.record(action, params, int(answer[0].split()[0]), started)
+        self.log.record(action, params, int(answer[0].split()[0]), started, account)
         if fault is None:
             self.faults.hold(action)
         return answer
@@ -119,7 +141,8 @@ def serve(host: str = "127.0.0.1", port: int = 0, port_file: str | None = None, 
     """Run the endpoint in the foreground until SIGTERM/SIGINT."""
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
-    iam_fidelity.install()
+    for patch in PATCHES:
+        patch.install()
     app = MfaopsApp(DomainDispatcherApplication(create_backend_app), Faults(**fault_settings))
     server = make_server(host, port, app, threaded=True, request_handler=_QuietHandler)
     os.environ.setdefault("MOTO_PORT", str(server.server_port))
