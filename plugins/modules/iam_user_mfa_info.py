@@ -41,7 +41,7 @@ options:
       - Which users are asked for their MFA devices of every kind (one ListMFADevices call each).
       - V(all_users) asks every user, so that RV(users[].mfa_devices) lists every device of every user.
       - V(users_without_virtual_mfa) asks only the users who hold no virtual MFA device. The assigned virtual devices
-        are then listed once (ListVirtualMFADevices, 1,000 per call), and a user holding one is not asked: that user
+        are then listed once (ListVirtualMFADevices, 1,000 per call), and a user holding one is not asked; that user
         has MFA, and RV(users[].mfa_devices) lists only the user's virtual devices
         (RV(users[].mfa_devices_complete=false)). Enough to find the users without MFA, at a fraction of the calls.
     type: str
