@@ -48,6 +48,15 @@ def codes(seed: str, window_offset: int = 0) -> dict[str, str]:
     return {"AuthenticationCode1": totp.at(now - 30), "AuthenticationCode2": totp.at(now)}
 
 
+def window_pairs(seed: str, margin: float = 6) -> dict[int, dict[str, str]]:
+    """Code pairs by offset (-1, 0, 1) from one window, computed with at least `margin` seconds of it left."""
+    while 30 - time.time() % 30 < margin:
+        time.sleep(0.2)
+    totp, now = pyotp.TOTP(seed), int(time.time()) // 30
+    return {offset: {"AuthenticationCode1": totp.at((now + offset - 1) * 30), "AuthenticationCode2": totp.at((now + offset) * 30)}
+            for offset in (-1, 0, 1)}
+
+
 def make_device(iam, name="dev", **kwargs) -> tuple[str, str]:
     device = iam.create_virtual_mfa_device(VirtualMFADeviceName=name, **kwargs)["VirtualMFADevice"]
     return device["SerialNumber"], device["Base32StringSeed"].decode()
@@ -316,12 +325,13 @@ def test_codes_are_accepted_once_per_device(iam):
     iam.create_user(UserName="alice")
     serial, seed = make_device(iam)
     denied = ("InvalidAuthenticationCode", 403)
-    earlier = codes(seed, -1)  # windows (now-2, now-1)
+    pairs = window_pairs(seed)  # every call below happens in the same window, now
+    earlier = pairs[-1]  # windows (now-2, now-1)
     iam.enable_mfa_device(UserName="alice", SerialNumber=serial, **earlier)
     assert error_of(iam.resync_mfa_device, UserName="alice", SerialNumber=serial, **earlier)[:2] == denied
-    overlapping = codes(seed)  # (now-1, now): now-1 was spent by the enable
+    overlapping = pairs[0]  # (now-1, now): now-1 was spent by the enable
     assert error_of(iam.resync_mfa_device, UserName="alice", SerialNumber=serial, **overlapping)[:2] == denied
-    later = codes(seed, 1)  # (now, now+1): fresh
+    later = pairs[1]  # (now, now+1): fresh
     iam.resync_mfa_device(UserName="alice", SerialNumber=serial, **later)
     assert error_of(iam.resync_mfa_device, UserName="alice", SerialNumber=serial, **later)[:2] == denied
     iam.deactivate_mfa_device(UserName="alice", SerialNumber=serial)
@@ -493,6 +503,10 @@ def test_organizations_calls_through_the_endpoint(endpoint):
     assert {a["Id"] for a in orgs.list_accounts_for_parent(ParentId=ou)["Accounts"]} == {first}
     orgs.tag_resource(ResourceId=first, Tags=[{"Key": "owner", "Value": "security"}])
     assert orgs.list_tags_for_resource(ResourceId=first)["Tags"] == [{"Key": "owner", "Value": "security"}]
+    endpoint.reset()  # every account's state goes
+    assert error_of(orgs.describe_organization)[0] == "AWSOrganizationsNotInUseException"
+    with pytest.raises(botocore.exceptions.ClientError, match="AccessDenied"):
+        endpoint.assumed_client(first)
 
 
 def test_assumed_role_acts_in_the_other_account(endpoint, iam):

@@ -100,6 +100,7 @@ class Endpoint:
         self._flags = fault_flags(**faults)
         self._proc: subprocess.Popen | None = None
         self._dir: str | None = None
+        self._sts = None  # the default account's STS client, for assumed_client
         self.url: str | None = None
 
     def start(self) -> "Endpoint":
@@ -118,6 +119,7 @@ class Endpoint:
         if self._dir is not None:
             shutil.rmtree(self._dir, ignore_errors=True)
             self._dir = None
+        self._sts = None
 
     def __enter__(self) -> "Endpoint":
         return self.start()
@@ -169,7 +171,9 @@ class Endpoint:
         """A boto3 client acting in `account_id` through `role_name` (STS AssumeRole from the default account)."""
         from .organization import assumed_credentials
 
-        creds = assumed_credentials(self.boto3_client("sts"), account_id, role_name)
+        if self._sts is None:
+            self._sts = self.boto3_client("sts")
+        creds = assumed_credentials(self._sts, account_id, role_name)
         return self.boto3_client(service, **creds, **kwargs)
 
     def boto3_client(self, service: str = "iam", **kwargs):

@@ -20,7 +20,7 @@ from moto.iam.exceptions import (
 )
 from moto.iam.responses import IamResponse
 
-from .totp import InvalidAuthenticationCode, check_codes
+from .totp import check_codes
 
 MAX_MFA_DEVICES_PER_USER = 8
 MAX_TAGS = 50
