@@ -48,6 +48,7 @@ class ActionModule(ActionBase):
                 result.update(self._converge())
             except AnsibleAction as e:
                 result.update(e.result)
+                result.setdefault("changed", False)
         return result
 
     def _converge(self):

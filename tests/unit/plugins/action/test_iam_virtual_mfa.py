@@ -1,61 +1,15 @@
-"""iam_virtual_mfa through main(), real boto3 against the faithful local IAM endpoint (which checks TOTP codes,
-refuses to delete enabled devices, and implements the MFA tag calls)."""
+"""iam_virtual_mfa through its action plugin, in this process (tests/support/action_harness.py), with real boto3
+against the faithful local IAM endpoint (which checks TOTP codes, refuses to delete enabled devices, and implements
+the MFA tag calls)."""
 
-import time
-
-import pyotp
 import pytest
 
-from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.seal import new_key
-from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.seal import unseal
-from ansible_collections.mfaops.iam.plugins.modules.iam_virtual_mfa import main
-
-ACCOUNT = "123456789012"
-SERIAL = "arn:aws:iam::%s:mfa/alice" % ACCOUNT
-
-
-@pytest.fixture
-def run(run_module):
-    def runner(check_mode=False, diff=False, **args):
-        return run_module(main, args, check_mode=check_mode, diff=diff)
-
-    return runner
-
-
-@pytest.fixture
-def users(iam, endpoint):
-    for name in ("alice", "bob"):
-        iam.create_user(UserName=name)
-    endpoint.clear_requests()
-
-
-def create(run, key=None, **args):
-    """Create a device as the action plugin would (with a seal key); returns (result, seed)."""
-    key = key or new_key()
-    result = run(_seal_key=key, **args)
-    assert not result.get("failed"), result.get("msg")
-    return result, unseal(key, result["__bootstrap__"]["sealed"])
-
-
-def tags_on_endpoint(iam, serial):
-    return {t["Key"]: t["Value"] for t in iam.list_mfa_device_tags(SerialNumber=serial)["Tags"]}
-
-
-def assigned_user(iam, serial):
-    for device in iam.list_virtual_mfa_devices()["VirtualMFADevices"]:
-        if device["SerialNumber"] == serial:
-            return device.get("User", {}).get("UserName")
-    raise AssertionError("no device %s" % serial)
-
-
-def codes(seed):
-    totp = pyotp.TOTP(seed)
-    return {"authentication_code_1": totp.at(time.time() - 30), "authentication_code_2": totp.now()}
+from iam_state import ACCOUNT, SERIAL, actions, assigned_user, codes, iam_devices, tags_on_endpoint
 
 
 # ---------------------------------------------------------------------------------------------- present / tags
-def test_create_returns_the_seed_sealed_and_only_sealed(run, endpoint, iam):
-    result, seed = create(run, name="alice", tags={"team": "a", "env": "prod"})
+def test_create_writes_the_seed_to_the_bootstrap_file_and_nowhere_else(create, endpoint, iam):
+    result, seed = create(name="alice", tags={"team": "a", "env": "prod"})
     assert result["changed"] is True
     assert result["virtual_mfa_device"] == {
         "serial_number": SERIAL, "name": "alice", "path": "/", "user_name": None, "user_arn": None,
@@ -66,21 +20,24 @@ def test_create_returns_the_seed_sealed_and_only_sealed(run, endpoint, iam):
     assert tags_on_endpoint(iam, SERIAL) == {"team": "a", "env": "prod"}
 
 
-def test_create_without_a_seal_key_fails_before_any_write(run, endpoint):
+def test_create_without_a_bootstrap_file_fails_before_any_write(run, endpoint):
     result = run(name="alice")
     assert result["failed"] is True
     assert "cannot be created without bootstrap_file" in result["msg"]
     assert endpoint.write_requests() == []
 
 
-def test_create_refusal_from_the_action_plugin_is_reported(run, endpoint):
-    result = run(name="alice", _create_refusal="bootstrap_file /x already exists")
-    assert result["failed"] and result["msg"] == "bootstrap_file /x already exists"
+def test_an_existing_bootstrap_file_refuses_the_create(run, endpoint, tmp_path):
+    existing = tmp_path / "alice.png"
+    existing.write_bytes(b"someone's QR code")
+    result = run(name="alice", bootstrap_file=str(existing))
+    assert result["failed"] and "already exists: an existing bootstrap file is never replaced" in result["msg"]
+    assert existing.read_bytes() == b"someone's QR code"
     assert endpoint.write_requests() == []
 
 
-def test_present_is_idempotent_with_no_write_call(run, endpoint):
-    create(run, name="alice", path="/team/", tags={"a": "1"})
+def test_present_is_idempotent_with_no_write_call(run, create, endpoint):
+    create(name="alice", path="/team/", tags={"a": "1"})
     endpoint.clear_requests()
     result = run(name="alice", path="/team/", tags={"a": "1"})
     assert result["changed"] is False
@@ -89,19 +46,16 @@ def test_present_is_idempotent_with_no_write_call(run, endpoint):
     assert len(endpoint.requests()) <= 3
 
 
-def test_check_mode_create_predicts_exactly_what_a_real_run_reports(run, endpoint):
-    predicted = run(check_mode=True, diff=True, name="alice", tags={"x": "y"}, _seal_key=new_key())
+def test_check_mode_create_predicts_exactly_what_a_real_run_reports(run, endpoint, seed_file):
+    path = seed_file()
+    predicted = run(check_mode=True, diff=True, name="alice", tags={"x": "y"}, bootstrap_file=path)
     assert endpoint.write_requests() == []
     assert iam_devices(endpoint) == []
-    real = run(diff=True, name="alice", tags={"x": "y"}, _seal_key=new_key())
+    real = run(diff=True, name="alice", tags={"x": "y"}, bootstrap_file=path)
     assert predicted["changed"] is real["changed"] is True
     assert predicted["diff"] == real["diff"]
     assert predicted["virtual_mfa_device"] == real["virtual_mfa_device"]
-    assert predicted["__bootstrap__"] == {"serial_number": SERIAL, "sealed": None}
-
-
-def iam_devices(endpoint):
-    return endpoint.boto3_client("iam").list_virtual_mfa_devices()["VirtualMFADevices"]
+    assert predicted["bootstrap_file"] == real["bootstrap_file"] == {"path": path, "method": "QRCodePNG", "mode": "0600"}
 
 
 @pytest.mark.parametrize("purge, wanted, expected", [
@@ -110,8 +64,8 @@ def iam_devices(endpoint):
     (True, {}, {}),
     (True, {"team": "a", "env": "prod", "new": ""}, {"team": "a", "env": "prod", "new": ""}),
 ])
-def test_tags_converge_and_check_mode_predicts_them(run, endpoint, iam, purge, wanted, expected):
-    create(run, name="alice", tags={"team": "a", "env": "prod"})
+def test_tags_converge_and_check_mode_predicts_them(run, create, endpoint, iam, purge, wanted, expected):
+    create(name="alice", tags={"team": "a", "env": "prod"})
     endpoint.clear_requests()
     check = run(check_mode=True, diff=True, name="alice", tags=wanted, purge_tags=purge)
     assert endpoint.write_requests() == []
@@ -125,16 +79,16 @@ def test_tags_converge_and_check_mode_predicts_them(run, endpoint, iam, purge, w
     assert again["changed"] is False
 
 
-def test_tags_omitted_leave_tags_alone(run, iam):
-    create(run, name="alice", tags={"team": "a"})
+def test_tags_omitted_leave_tags_alone(run, create, iam):
+    create(name="alice", tags={"team": "a"})
     result = run(name="alice")
     assert result["changed"] is False
     assert tags_on_endpoint(iam, SERIAL) == {"team": "a"}
 
 
 # ---------------------------------------------------------------------------------------------- enabled
-def test_create_and_enable_in_one_run_with_codes_the_endpoint_accepts(run, iam, users, endpoint):
-    result, seed = create(run, name="alice", state="enabled", user="alice", diff=True)
+def test_create_and_enable_in_one_run_with_codes_the_endpoint_accepts(run, create, iam, users, endpoint):
+    result, seed = create(name="alice", state="enabled", user="alice", diff=True)
     assert result["changed"] is True
     device = result["virtual_mfa_device"]
     assert device["user_name"] == "alice"
@@ -145,8 +99,8 @@ def test_create_and_enable_in_one_run_with_codes_the_endpoint_accepts(run, iam, 
     assert [r["status"] for r in endpoint.requests("EnableMFADevice")] == [200]
 
 
-def test_enabled_converged_run_makes_at_most_three_calls_and_no_write(run, endpoint, users):
-    create(run, name="alice", state="enabled", user="alice")
+def test_enabled_converged_run_makes_at_most_three_calls_and_no_write(run, create, endpoint, users):
+    create(name="alice", state="enabled", user="alice")
     endpoint.clear_requests()
     result = run(name="alice", state="enabled", user="alice")
     assert result["changed"] is False
@@ -155,8 +109,8 @@ def test_enabled_converged_run_makes_at_most_three_calls_and_no_write(run, endpo
     assert len(endpoint.requests()) <= 3
 
 
-def test_check_mode_enable_predicts_the_real_run(run, endpoint, users):
-    _result, seed = create(run, name="alice")
+def test_check_mode_enable_predicts_the_real_run(run, create, endpoint, users):
+    _result, seed = create(name="alice")
     endpoint.clear_requests()
     check = run(check_mode=True, diff=True, name="alice", state="enabled", user="alice", seed=seed)
     assert endpoint.write_requests() == []
@@ -165,22 +119,22 @@ def test_check_mode_enable_predicts_the_real_run(run, endpoint, users):
     assert check["diff"] == real["diff"]
 
 
-def test_enable_an_existing_device_with_a_seed(run, iam, users):
-    _result, seed = create(run, name="alice")
+def test_enable_an_existing_device_with_a_seed(run, create, iam, users):
+    _result, seed = create(name="alice")
     result = run(name="alice", state="enabled", user="alice", seed=seed.lower())
     assert result["changed"] is True
     assert assigned_user(iam, SERIAL) == "alice"
 
 
-def test_enable_with_explicit_codes(run, iam, users):
-    _result, seed = create(run, name="alice")
+def test_enable_with_explicit_codes(run, create, iam, users):
+    _result, seed = create(name="alice")
     result = run(name="alice", state="enabled", user="alice", **codes(seed))
     assert result["changed"] is True
     assert assigned_user(iam, SERIAL) == "alice"
 
 
-def test_wrong_codes_fail_naming_the_operation(run, iam, users):
-    create(run, name="alice")
+def test_wrong_codes_fail_naming_the_operation(run, create, iam, users):
+    create(name="alice")
     result = run(name="alice", state="enabled", user="alice", authentication_code_1="123456", authentication_code_2="654321")
     assert result["failed"] is True
     assert result["msg"].startswith("Failed to enable MFA device")
@@ -188,8 +142,8 @@ def test_wrong_codes_fail_naming_the_operation(run, iam, users):
     assert assigned_user(iam, SERIAL) is None
 
 
-def test_enable_without_any_seed_source_fails_and_explains(run, endpoint, users):
-    create(run, name="alice")
+def test_enable_without_any_seed_source_fails_and_explains(run, create, endpoint, users):
+    create(name="alice")
     endpoint.clear_requests()
     result = run(name="alice", state="enabled", user="alice")
     assert result["failed"] is True
@@ -197,37 +151,39 @@ def test_enable_without_any_seed_source_fails_and_explains(run, endpoint, users)
     assert endpoint.write_requests() == []
 
 
-def test_on_missing_seed_recreate_replaces_the_device_and_hands_back_the_new_seed(run, iam, endpoint, users):
-    _result, old_seed = create(run, name="alice", tags={"k": "v"})
-    result, new_seed = create(run, name="alice", state="enabled", user="alice", on_missing_seed="recreate", tags={"k": "v"})
+def test_on_missing_seed_recreate_replaces_the_device_and_hands_back_the_new_seed(run, create, iam, endpoint, users):
+    _result, old_seed = create(name="alice", tags={"k": "v"})
+    result, new_seed = create(name="alice", state="enabled", user="alice", on_missing_seed="recreate", tags={"k": "v"})
     assert result["changed"] is True and new_seed != old_seed
     assert endpoint.seeds()[SERIAL] == new_seed
     assert assigned_user(iam, SERIAL) == "alice"
     assert tags_on_endpoint(iam, SERIAL) == {"k": "v"}
-    assert [r["action"] for r in endpoint.write_requests()] == [
-        "CreateVirtualMFADevice", "DeleteVirtualMFADevice", "CreateVirtualMFADevice", "EnableMFADevice"]
+    assert actions(endpoint.write_requests()) == [
+        "CreateVirtualMFADevice", "UntagMFADevice",  # the first device, its seed on disk: marker removed
+        "DeleteVirtualMFADevice", "CreateVirtualMFADevice", "EnableMFADevice", "UntagMFADevice"]
 
 
-def test_recreate_is_refused_before_deleting_when_no_new_device_could_be_created(run, endpoint, users):
-    create(run, name="alice")
+def test_recreate_is_refused_before_deleting_when_no_new_device_could_be_created(run, create, endpoint, users, tmp_path):
+    create(name="alice")
     endpoint.clear_requests()
-    result = run(name="alice", state="enabled", user="alice", on_missing_seed="recreate",
-                 _create_refusal="bootstrap_file /x already exists")
+    existing = tmp_path / "taken.png"
+    existing.write_bytes(b"x")
+    result = run(name="alice", state="enabled", user="alice", on_missing_seed="recreate", bootstrap_file=str(existing))
     assert result["failed"] is True
-    assert "cannot replace it: bootstrap_file /x already exists" in result["msg"]
+    assert "on_missing_seed=recreate cannot replace it" in result["msg"] and "already exists" in result["msg"]
     assert endpoint.write_requests() == []
 
 
-def test_enabled_for_another_user_fails_without_reassign(run, iam, users):
-    _result, seed = create(run, name="alice", state="enabled", user="alice")
+def test_enabled_for_another_user_fails_without_reassign(run, create, iam, users):
+    _result, seed = create(name="alice", state="enabled", user="alice")
     result = run(name="alice", state="enabled", user="bob", seed=seed)
     assert result["failed"] is True
     assert "is enabled for IAM user alice, not bob" in result["msg"]
     assert assigned_user(iam, SERIAL) == "alice"
 
 
-def test_reassign_without_seed_fails_and_with_seed_moves_the_device(run, iam, users):
-    _result, seed = create(run, name="alice", state="enabled", user="alice")
+def test_reassign_without_seed_fails_and_with_seed_moves_the_device(run, create, iam, users):
+    _result, seed = create(name="alice", state="enabled", user="alice")
     failed = run(name="alice", state="enabled", user="bob", reassign=True)
     assert failed["failed"] is True and assigned_user(iam, SERIAL) == "alice"
     moved = run(name="alice", state="enabled", user="bob", reassign=True, seed=seed, diff=True)
@@ -236,23 +192,25 @@ def test_reassign_without_seed_fails_and_with_seed_moves_the_device(run, iam, us
     assert moved["diff"]["before"]["user_name"] == "alice" and moved["diff"]["after"]["user_name"] == "bob"
 
 
-def test_resync_needs_a_seed_and_calls_resync(run, endpoint, users):
-    _result, seed = create(run, name="alice", state="enabled", user="alice")
+def test_resync_needs_a_seed_and_calls_resync(run, create, endpoint, users):
+    _result, seed = create(name="alice", state="enabled", user="alice")
     assert run(name="alice", state="enabled", user="alice", resync=True)["failed"] is True
     endpoint.clear_requests()
     result = run(name="alice", state="enabled", user="alice", resync=True, seed=seed)
     assert result["changed"] is True
-    assert [r["action"] for r in endpoint.write_requests()] == ["ResyncMFADevice"]
+    # IAM takes a code once: the pair of the enable's window is refused, the next fresh pair is accepted
+    assert set(actions(endpoint.write_requests())) == {"ResyncMFADevice"}
+    assert endpoint.write_requests()[-1]["status"] == 200
 
 
-def test_unknown_user_fails_before_any_write(run, endpoint):
-    result = run(name="alice", state="enabled", user="nobody", _seal_key=new_key())
+def test_unknown_user_fails_before_any_write(run, endpoint, tmp_path):
+    result = run(name="alice", state="enabled", user="nobody", bootstrap_file=str(tmp_path / "a.png"))
     assert result["failed"] is True and result["msg"] == "IAM user nobody does not exist"
     assert endpoint.write_requests() == []
 
 
-def test_check_mode_with_a_user_an_earlier_task_would_create_warns_and_predicts(run, endpoint):
-    result = run(check_mode=True, name="alice", state="enabled", user="alice", _seal_key=new_key())
+def test_check_mode_with_a_user_an_earlier_task_would_create_warns_and_predicts(run, endpoint, tmp_path):
+    result = run(check_mode=True, name="alice", state="enabled", user="alice", bootstrap_file=str(tmp_path / "a.png"))
     assert not result.get("failed"), result.get("msg")
     assert result["changed"] is True
     assert result["virtual_mfa_device"]["user_name"] == "alice" and result["virtual_mfa_device"]["user_arn"] is None
@@ -262,8 +220,8 @@ def test_check_mode_with_a_user_an_earlier_task_would_create_warns_and_predicts(
 
 
 # ---------------------------------------------------------------------------------------------- disabled / absent
-def test_disabled_deactivates_and_converges(run, iam, endpoint, users):
-    create(run, name="alice", state="enabled", user="alice")
+def test_disabled_deactivates_and_converges(run, create, iam, endpoint, users):
+    create(name="alice", state="enabled", user="alice")
     check = run(check_mode=True, serial_number=SERIAL, state="disabled")
     assert check["changed"] is True and assigned_user(iam, SERIAL) == "alice"
     result = run(serial_number=SERIAL, state="disabled")
@@ -274,8 +232,8 @@ def test_disabled_deactivates_and_converges(run, iam, endpoint, users):
     assert endpoint.write_requests() == []
 
 
-def test_absent_deactivates_then_deletes_an_enabled_device(run, endpoint, users):
-    create(run, name="alice", state="enabled", user="alice")
+def test_absent_deactivates_then_deletes_an_enabled_device(run, create, endpoint, users):
+    create(name="alice", state="enabled", user="alice")
     check = run(check_mode=True, diff=True, name="alice", state="absent")
     assert check["changed"] is True and len(iam_devices(endpoint)) == 1
     endpoint.clear_requests()
@@ -287,14 +245,14 @@ def test_absent_deactivates_then_deletes_an_enabled_device(run, endpoint, users)
     assert run(name="alice", state="absent")["changed"] is False
 
 
-def test_serial_number_of_a_missing_device_is_not_created(run, endpoint):
-    result = run(serial_number=SERIAL, _seal_key=new_key())
+def test_serial_number_of_a_missing_device_is_not_created(run, endpoint, tmp_path):
+    result = run(serial_number=SERIAL, bootstrap_file=str(tmp_path / "a.png"))
     assert result["failed"] is True and "No virtual MFA device has serial_number" in result["msg"]
     assert endpoint.write_requests() == []
 
 
-def test_same_name_under_another_path_is_another_device(run, endpoint):
-    create(run, name="alice", path="/a/")
-    create(run, name="alice", path="/b/")
+def test_same_name_under_another_path_is_another_device(run, create, endpoint):
+    create(name="alice", path="/a/")
+    create(name="alice", path="/b/")
     assert sorted(d["SerialNumber"] for d in iam_devices(endpoint)) == [
         "arn:aws:iam::%s:mfa/a/alice" % ACCOUNT, "arn:aws:iam::%s:mfa/b/alice" % ACCOUNT]
