@@ -108,5 +108,14 @@ def test_audit_role_through_ansible_runner_in_check_and_normal_mode(job, endpoin
 
     failing = job("examples/audit_account.yml", "audit-fail", report_dir=str(reports), required_tags=[], fail_on_findings=True)
     assert failing.status == "failed" and failing.stats["failures"] == {"localhost": 1}
+
+    # fail_on_findings as a list of kinds: root has no MFA here, so root_without_mfa fails and root_with_virtual_mfa not
+    root = job("examples/audit_account.yml", "audit-root", report_dir=str(reports), required_tags=[],
+               fail_on_findings=["root_without_mfa"])
+    assert root.status == "failed"
+    assert json.loads((reports / "mfa_audit.json").read_text())["failing"] == {"root_without_mfa": 1}
+    other = job("examples/audit_account.yml", "audit-other", report_dir=str(reports), required_tags=[],
+                fail_on_findings=["root_with_virtual_mfa"])
+    assert other.status == "successful"
     assert endpoint.write_requests() == []
     assert_no_seed(endpoint, check, normal, failing)
