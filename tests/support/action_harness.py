@@ -18,19 +18,20 @@ from ansible.template import Templar
 
 ACTION = "mfaops.iam.iam_virtual_mfa"
 COLLECTIONS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "build", "collections")
-_loader_ready = []
 
 
-def _init_loader() -> None:
-    if not _loader_ready:
+def init_loader() -> None:
+    """Install ansible-core's collection finder once, before anything imports ``ansible_collections`` otherwise."""
+    from ansible.utils.collection_loader import AnsibleCollectionConfig
+
+    if AnsibleCollectionConfig.collection_finder is None:
         init_plugin_loader([COLLECTIONS])
-        _loader_ready.append(True)
 
 
 def run_action(args: dict, check_mode: bool = False, diff: bool = False, environment: dict | None = None,
                basedir: str | None = None, task_vars: dict | None = None) -> dict:
     """The task result of iam_virtual_mfa with ``args`` (connection options included)."""
-    _init_loader()
+    init_loader()
     loader = DataLoader()
     if basedir:
         loader.set_basedir(basedir)

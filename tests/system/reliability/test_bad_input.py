@@ -92,10 +92,9 @@ CASES = [
     ("bootstrap-binary", dict(name="a", bootstrap_file="{tmp}/binary.seed", bootstrap_method="Base32StringSeed"),
      "is not a text file"),
     # --- the action plugin's private options
-    ("private-seal-key", dict(name="a", _seal_key="AAAA"), "_seal_key is set by the action plugin only"),
+    ("internal-option-gone", dict(name="a", _seal_key="AAAA"), "Unsupported parameters"),
     ("private-create-refusal", dict(name="a", _create_refusal="x"), "_create_refusal is set by the action plugin only"),
-    ("private-codes-ahead", dict(name="a", state="enabled", user="alice", _codes_ahead={"offset": 0, "pairs": []}),
-     "_codes_ahead is set by the action plugin only"),
+    ("tag-value-null", dict(name="a", tags={"owner": None}), "the value of 'owner' is null"),
 ]
 
 

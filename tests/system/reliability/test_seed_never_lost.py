@@ -81,17 +81,27 @@ def test_run_killed_between_create_and_file_write_is_recovered_by_recreate(playb
     assert serial in endpoint.seeds()
     assert os.listdir(out) == [], "no bootstrap file and no temp file"
 
-    # Default on_missing_seed=fail: the clear message, and nothing changes.
+    # The killed run left its provisioning marker: within the grace period nothing may replace the device (its
+    # run might still be alive), and the message says so without advising to destroy it.
     endpoint.clear_requests()
     failed = playbooks.run([playbooks.task(**task)])
     assert failed.rc == 2
     message = failed.result("enable")["msg"]
-    assert "its seed is unrecoverable" in message and "on_missing_seed=recreate" in message
+    assert "being provisioned by another run" in message and "state=absent" not in message
     assert_no_traceback(failed, failed.result("enable"))
+    refused = playbooks.run([playbooks.task(on_missing_seed="recreate", **task)])
+    assert "being provisioned by another run" in refused.result("enable")["msg"]
     assert endpoint.write_requests() == []
     assert os.listdir(out) == []
 
-    # on_missing_seed=recreate: delete, create, write the new file, enable.
+    # Past the grace period (the marker backdated by an hour, as if the operator came back later) the run is
+    # presumed dead: fail explains how to replace the device, and on_missing_seed=recreate replaces it.
+    iam.tag_mfa_device(SerialNumber=serial, Tags=[{"Key": "mfaops:provisioning", "Value": "2000-01-01T00:00:00Z"}])
+    endpoint.clear_requests()
+    failed = playbooks.run([playbooks.task(**task)])
+    message = failed.result("enable")["msg"]
+    assert "its seed is unrecoverable" in message and "on_missing_seed=recreate" in message
+    assert endpoint.write_requests() == []
     old_seed = endpoint.seeds()[serial]
     endpoint.clear_requests()
     fixed = playbooks.run([playbooks.task(on_missing_seed="recreate", **task)])
@@ -100,7 +110,7 @@ def test_run_killed_between_create_and_file_write_is_recovered_by_recreate(playb
     assert result["changed"] is True
     assert result["bootstrap_file"] == {"path": str(target), "method": "QRCodePNG", "mode": "0600"}
     assert [r["action"] for r in endpoint.write_requests()] == [
-        "DeleteVirtualMFADevice", "CreateVirtualMFADevice", "EnableMFADevice"]
+        "DeleteVirtualMFADevice", "CreateVirtualMFADevice", "EnableMFADevice", "UntagMFADevice"]
     new_seed = endpoint.seeds()[serial]
     assert new_seed != old_seed
     assert qr_seed(target) == new_seed

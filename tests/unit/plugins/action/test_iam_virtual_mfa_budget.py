@@ -4,8 +4,9 @@ from the local endpoint's request log; the counts are exact and do not depend on
 * a converged iam_virtual_mfa run (nothing to change) makes no write call and at most 3 calls in all;
 * iam_virtual_mfa_info without tags makes ceil(N / 1000) calls.
 
-The modules run through their real entry points: ``main()`` in this process, and once through ansible-playbook
-(with the action plugin and the collection's module_defaults group).  The fleet lives on a private endpoint shared
+The modules run through their real entry points in this process (iam_virtual_mfa's action plugin through
+tests/support/action_harness.py, iam_virtual_mfa_info's ``main()``), and once through ansible-playbook (with the
+collection's module_defaults group).  The fleet lives on a private endpoint shared
 with test_iam_virtual_mfa_info.py (same xdist group), built once.
 """
 
@@ -17,9 +18,11 @@ from collections import Counter
 
 import mfa_fleet
 import pytest
+from action_harness import run_action
 
-from ansible_collections.mfaops.iam.plugins.modules import iam_virtual_mfa
 from ansible_collections.mfaops.iam.plugins.modules import iam_virtual_mfa_info
+
+iam_virtual_mfa = "iam_virtual_mfa (action plugin)"
 
 pytestmark = pytest.mark.xdist_group("mfa_fleet")
 
@@ -58,7 +61,10 @@ def run(endpoint, module, check_mode=False, **options):
     """Run ``module.main()`` against ``endpoint``; returns (result, Counter of the IAM actions it called)."""
     endpoint.clear_requests()
     args = dict(options, endpoint_url=endpoint.url, region="us-east-1", access_key="testing", secret_key="testing")
-    result = mfa_fleet.run_module_main(module.main, args, check_mode=check_mode)
+    if module is iam_virtual_mfa:
+        result = run_action(args, check_mode=check_mode)
+    else:
+        result = mfa_fleet.run_module_main(module.main, args, check_mode=check_mode)
     assert not result.get("failed"), result.get("msg")
     return result, Counter(request["action"] for request in endpoint.requests())
 
