@@ -12,8 +12,9 @@ DEMO = pathlib.Path(__file__).resolve().parent
 OUTPUT = DEMO / "output"
 
 
-def play(url):
+def play(url, diff):
     command = ["ansible-playbook", "-i", str(DEMO / "inventory.ini"), str(DEMO / "playbook.yml"), "-e", "iam_endpoint_url=%s" % url]
+    command += ["--diff"] if diff else []
     print("\n$ " + " ".join(command), flush=True)
     return subprocess.run(command, check=False).returncode
 
@@ -22,9 +23,10 @@ def main():
     shutil.rmtree(OUTPUT, ignore_errors=True)
     with Endpoint() as endpoint:
         print("Local IAM endpoint: %s (moto, made faithful: it checks TOTP codes)" % endpoint.url, flush=True)
-        for run in ("first run: creates, tags, enables, writes the QR code", "second run: nothing to change"):
+        for run, diff in (("first run, with --diff: creates, tags, enables, writes the QR code", True),
+                          ("second run: nothing to change", False)):
             print("\n=== %s ===" % run, flush=True)
-            if play(endpoint.url):
+            if play(endpoint.url, diff):
                 return 1
     png = OUTPUT / "alice.png"
     print("\nThe QR code for alice is at %s (mode %o). Scan it, then destroy the file." % (png, png.stat().st_mode & 0o777))
