@@ -44,16 +44,20 @@ options:
         are then listed once (ListVirtualMFADevices, 1,000 per call), and a user holding one is not asked; that user
         has MFA, and RV(users[].mfa_devices) lists only the user's virtual devices
         (RV(users[].mfa_devices_complete=false)). Enough to find the users without MFA, at a fraction of the calls.
+      - V(no_users) asks nobody; RV(users[].mfa_devices) is V([]) and RV(users[].has_mfa) V(null). With
+        O(password_of=no_users) the result is the user listing alone, without any per-user call (what the role
+        C(mfaops.iam.user_mfa) needs to know which users exist).
     type: str
-    choices: [all_users, users_without_virtual_mfa]
+    choices: [all_users, users_without_virtual_mfa, no_users]
     default: all_users
   password_of:
     description:
       - Which users are asked whether they have a console password (one GetLoginProfile call each).
       - V(users_without_mfa) asks only the users found to hold no MFA device; RV(users[].password_enabled) is V(null)
-        for the others.
+        for the others. It needs O(devices_of) other than V(no_users).
+      - V(no_users) asks nobody; RV(users[].password_enabled) is V(null).
     type: str
-    choices: [all_users, users_without_mfa]
+    choices: [all_users, users_without_mfa, no_users]
     default: all_users
   include_root:
     description:
@@ -73,7 +77,7 @@ notes:
     devices: ceil(U / 1000) ListUsers (at least 1; one GetUser with O(name) instead); with O(include_root) one
     GetAccountSummary; ceil(A / 1000) ListVirtualMFADevices (at least 1) when O(devices_of=users_without_virtual_mfa)
     or when the root user has MFA; U ListMFADevices (U - V with O(devices_of=users_without_virtual_mfa));
-    U GetLoginProfile (U - M with O(password_of=users_without_mfa))."
+    U GetLoginProfile (U - M with O(password_of=users_without_mfa)); none of these per-user calls with V(no_users)."
   - A user deleted between the listing and its own calls is left out of the result.
   - "IAM permissions: C(iam:ListUsers) (C(iam:GetUser) with O(name)), C(iam:ListMFADevices), C(iam:GetLoginProfile),
     C(iam:ListVirtualMFADevices), C(iam:GetAccountSummary) (unless O(include_root=false))."
@@ -131,6 +135,13 @@ EXAMPLES = r"""
     max_concurrency: 20
   register: gaps
 
+- name: Only which users exist, one ListUsers call per 1,000 users
+  mfaops.iam.iam_user_mfa_info:
+    devices_of: no_users
+    password_of: no_users
+    include_root: false
+  register: listing
+
 - name: One user
   mfaops.iam.iam_user_mfa_info:
     name: alice
@@ -172,18 +183,21 @@ users:
     password_enabled:
       description:
         - Whether the user has a console password (a login profile).
-        - Null when it was not asked (O(password_of=users_without_mfa) and the user has MFA).
+        - Null when it was not asked (O(password_of=users_without_mfa) and the user has MFA, or
+          O(password_of=no_users)).
       type: bool
       sample: true
     has_mfa:
-      description: Whether the user holds at least one MFA device of any kind.
+      description:
+        - Whether the user holds at least one MFA device of any kind.
+        - Null with O(devices_of=no_users).
       type: bool
       sample: true
     mfa_devices_complete:
       description:
         - Whether RV(users[].mfa_devices) lists every device of the user (ListMFADevices was asked).
         - False for a user holding a virtual device under O(devices_of=users_without_virtual_mfa); only the virtual
-          devices are listed then.
+          devices are listed then. False for every user with O(devices_of=no_users) (none listed).
       type: bool
       sample: true
     mfa_devices:
@@ -231,6 +245,7 @@ import re
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.mfaops.iam.plugins.module_utils._user_mfa.collect import ALL_USERS
+from ansible_collections.mfaops.iam.plugins.module_utils._user_mfa.collect import NO_USERS
 from ansible_collections.mfaops.iam.plugins.module_utils._user_mfa.collect import USERS_WITHOUT_MFA
 from ansible_collections.mfaops.iam.plugins.module_utils._user_mfa.collect import USERS_WITHOUT_VIRTUAL_MFA
 from ansible_collections.mfaops.iam.plugins.module_utils._user_mfa.collect import collect
@@ -249,8 +264,8 @@ def argument_spec():
     return dict(
         path_prefix=dict(type="str"),
         name=dict(type="str"),
-        devices_of=dict(type="str", default=ALL_USERS, choices=[ALL_USERS, USERS_WITHOUT_VIRTUAL_MFA]),
-        password_of=dict(type="str", default=ALL_USERS, choices=[ALL_USERS, USERS_WITHOUT_MFA]),
+        devices_of=dict(type="str", default=ALL_USERS, choices=[ALL_USERS, USERS_WITHOUT_VIRTUAL_MFA, NO_USERS]),
+        password_of=dict(type="str", default=ALL_USERS, choices=[ALL_USERS, USERS_WITHOUT_MFA, NO_USERS]),
         include_root=dict(type="bool", default=True),
         max_concurrency=dict(type="int", default=DEFAULT_WORKERS),
     )
@@ -263,6 +278,8 @@ def first_problem(params):
         return "path_prefix %r is not an IAM path prefix ('/' then printable ASCII, at most 512 characters)" % prefix
     if params["name"] is not None and user_problem(params["name"]):
         return "name" + user_problem(params["name"])[len("user"):]
+    if params["devices_of"] == NO_USERS and params["password_of"] == USERS_WITHOUT_MFA:
+        return "password_of=users_without_mfa needs to know who has MFA: devices_of=no_users asks nobody"
     if not 1 <= params["max_concurrency"] <= MAX_WORKERS:
         return "max_concurrency must be between 1 and %d, not %d" % (MAX_WORKERS, params["max_concurrency"])
     return None

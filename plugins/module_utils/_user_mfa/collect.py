@@ -6,7 +6,8 @@ The users come from one paginated listing (or one GetUser for a single name).  E
 (ListMFADevices, GetLoginProfile) run on a bounded pool, one task per user, so at most ``max_concurrency`` calls are
 in flight.  The assigned virtual devices are listed once (ListVirtualMFADevices, 1,000 per call) when the root user's
 device must be found (by ``User.Arn`` ending in ``:root``) or when users holding a virtual device are not asked for
-their devices (``devices_of=users_without_virtual_mfa``).
+their devices (``devices_of=users_without_virtual_mfa``).  With ``devices_of=no_users`` and ``password_of=no_users``
+the result is the listing alone: no per-user call at all.
 """
 
 from . import api
@@ -18,6 +19,7 @@ from .pool import map_bounded
 ALL_USERS = "all_users"
 USERS_WITHOUT_VIRTUAL_MFA = "users_without_virtual_mfa"
 USERS_WITHOUT_MFA = "users_without_mfa"
+NO_USERS = "no_users"
 
 
 def list_users(client, path_prefix=None, name=None):
@@ -46,23 +48,23 @@ def assigned_virtual_devices(client):
 
 def user_state(client, user, known_virtual, devices_of, password_of):
     """The user with ``mfa_devices``, ``has_mfa``, ``mfa_devices_complete`` and ``password_enabled``; None if the
-    user was deleted since it was listed."""
+    user was deleted since it was listed.  What was not asked is None (``has_mfa``, ``password_enabled``)."""
     devices = known_virtual.get(user["user_name"]) if devices_of == USERS_WITHOUT_VIRTUAL_MFA else None
-    complete = not devices
+    complete = devices_of != NO_USERS and not devices
     if complete:
         entries = api.mfa_devices_or_none(client, user["user_name"])
         if entries is None:
             return None
         devices = [mfa_device(entry) for entry in entries]
     password = None
-    if password_of == ALL_USERS or not devices:
+    if password_of == ALL_USERS or (password_of == USERS_WITHOUT_MFA and not devices):
         password = api.has_login_profile(client, user["user_name"])
     return dict(
         user,
         password_enabled=password,
-        has_mfa=bool(devices),
+        has_mfa=None if devices is None else bool(devices),
         mfa_devices_complete=complete,
-        mfa_devices=sorted(devices, key=lambda device: device["serial_number"]),
+        mfa_devices=sorted(devices or [], key=lambda device: device["serial_number"]),
     )
 
 
@@ -86,7 +88,8 @@ def collect(client, params):
     def state(user):
         return user_state(client, user, known_virtual, devices_of, password_of)
 
-    found = [user for user in map_bounded(state, users, params["max_concurrency"]) if user is not None]
+    workers = 1 if devices_of == NO_USERS and password_of == NO_USERS else params["max_concurrency"]  # no call to make
+    found = [user for user in map_bounded(state, users, workers) if user is not None]
     found.sort(key=lambda user: user["user_name"])
     root = root_mfa(root_enabled, root_serials) if params["include_root"] else None
     return found, root
