@@ -46,7 +46,9 @@ options:
     default: any
   tags:
     description:
-      - Only the devices that carry every one of these tags with exactly this value (values compare as text).
+      - Only the devices that carry every one of these tags with exactly this value.
+      - Keys and values must be strings, as IAM stores them; YAML values such as C(owner:) (null), C(5) or C(true)
+        are refused, as M(mfaops.iam.iam_virtual_mfa) refuses them: quote them (C(owner: "")) for an empty value.
       - Needs the tags of every device the other filters leave, so it is cheapest combined with them.
     type: dict
   include_tags:
@@ -195,6 +197,7 @@ from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa import api
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import CLIENT_CONFIG
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import RETRY
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import MFAError
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.identity import is_virtual_device_serial
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.identity import name_problem
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.identity import user_problem
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.tag_fetch import DEFAULT_WORKERS
@@ -202,10 +205,10 @@ from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.tag_fetch 
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.tag_fetch import fetch_tags
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.tag_fetch import pool_config
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.transform import device_from_listing
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.validate import tag_type_problem
 
 ASSIGNMENT_STATUS = {"any": "Any", "assigned": "Assigned", "unassigned": "Unassigned"}
 _PATH_PREFIX = re.compile(r"/[\x21-\x7E]{0,511}")
-_SERIAL = re.compile(r"arn:[\w-]+:iam::\d{12}:mfa/[\x21-\x7E]+", re.ASCII)
 
 
 def argument_spec():
@@ -228,12 +231,11 @@ def _path_prefix_problem(prefix):
 
 
 def _user_name_problem(user_name):
-    problem = user_problem(user_name)
-    return problem and "user_name" + problem[len("user"):]
+    return user_problem(user_name, "user_name")
 
 
 def _serial_problem(serial_number):
-    if not _SERIAL.fullmatch(serial_number):
+    if not is_virtual_device_serial(serial_number):
         return "serial_number %r is not the ARN of a virtual MFA device (arn:aws:iam::<account id>:mfa/...)" % serial_number
     return None
 
@@ -243,6 +245,7 @@ def first_problem(params):
     checks = (
         ("name", name_problem), ("user_name", _user_name_problem),
         ("path_prefix", _path_prefix_problem), ("serial_number", _serial_problem),
+        ("tags", lambda tags: tag_type_problem("tags", tags)),
     )
     for option, check in checks:
         problem = params[option] is not None and check(params[option])
@@ -264,7 +267,7 @@ def _listing_matches(device, params):
 
 
 def _tags_match(tags, wanted):
-    return all(key in tags and tags[key] == ("" if value is None else str(value)) for key, value in wanted.items())
+    return all(key in tags and tags[key] == value for key, value in wanted.items())
 
 
 def list_devices(client, params):

@@ -325,6 +325,9 @@ def test_check_mode_returns_the_same_and_writes_nothing(info, fleet, reference):
     ({"max_concurrency": 0}, "max_concurrency must be between 1 and 50, not 0"),
     ({"max_concurrency": 51}, "max_concurrency must be between 1 and 50, not 51"),
     ({"assignment_status": "Assigned"}, "value of assignment_status must be one of"),
+    # tag values as iam_virtual_mfa checks them: strings only (a YAML "owner:" is null, not "")
+    ({"tags": {"owner": None}}, "tags: the value of 'owner' is null, not a string"),
+    ({"tags": {"cost": 5}}, "tags: the value of 'cost' is a number (5), not a string"),
 ])
 def test_bad_input_fails_before_any_call(info, fleet, options, message):
     result = info(**options)
