@@ -43,8 +43,11 @@ test-integration: setup
 test-lint: setup
 	bash tests/run_all.sh lint
 
+# The converged iam_virtual_mfa loop is also measured on the last two-process release (1.0.0), for before/after.
+BENCH_BASELINE ?= 99de248
+
 bench: setup
-	$(BIN)/python tests/bench/run_bench.py $(BENCH_ARGS)
+	$(BIN)/python tests/bench/run_bench.py --baseline $(BENCH_BASELINE) $(BENCH_ARGS)
 
 docs: setup
 	bash docs/build_docs.sh

@@ -10,7 +10,8 @@ the other in this run:
 2. a sequential boto3 loop doing the same (ListVirtualMFADevices pages, then ListMFADeviceTags per device);
 3. the AWS CLI: ``aws iam list-virtual-mfa-devices`` plus one ``aws iam list-mfa-device-tags`` process per device,
    on a sample of devices (--cli-sample), scaled to N;
-4. a converged iam_virtual_mfa playbook over 100 devices (nothing to change).
+4. a converged iam_virtual_mfa playbook over 100 devices (nothing to change), and with ``--baseline REF`` the same
+   playbook on the collection as it was at git commit REF (extracted with ``git archive``), to compare per device.
 
 1 and 2 run --repeat times (default 3) and their medians are compared.  Prints the wall times, the ratios against the
 targets, the IAM calls of each (from the endpoint's request log), and
@@ -57,6 +58,8 @@ def parse_args(argv=None):
                         help="devices whose tags the AWS CLI lists, one process each, scaled to --devices (default 50)")
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs of the info module and of the boto3 loop; the median is compared (default 3)")
+    parser.add_argument("--baseline", metavar="REF",
+                        help="also run the converged playbook on the collection at git commit REF (before/after)")
     parser.add_argument("--skip", action="append", default=[], choices=["playbook", "cli", "converged"],
                         help="leave out the info playbook, the AWS CLI or the converged playbook (repeatable)")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a ratio misses its target")
@@ -89,23 +92,24 @@ class Phase:
         return "" if len(self.runs) < 2 else "  [runs: %s]" % ", ".join("%.2f" % run for run in self.runs)
 
 
-def environment():
+def environment(collections=None):
     env = dict(os.environ, **CREDENTIALS)
     env.update(
-        ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, "build", "collections"), ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+        ANSIBLE_COLLECTIONS_PATH=collections or os.path.join(ROOT, "build", "collections"),
+        ANSIBLE_PYTHON_INTERPRETER=sys.executable,
         ANSIBLE_LOCALHOST_WARNING="false", ANSIBLE_NOCOLOR="1", ANSIBLE_STDOUT_CALLBACK="ansible.posix.json",
         PYTHONPATH=os.pathsep.join([os.path.join(ROOT, "tests", "support"), env.get("PYTHONPATH", "")]),
     )
     return env
 
 
-def ansible_playbook(playbook_text, workdir):
+def ansible_playbook(playbook_text, workdir, collections=None):
     """Run a playbook on localhost; returns its JSON (ansible.posix.json callback)."""
     path = os.path.join(workdir, "playbook-%d.yml" % time.monotonic_ns())
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(playbook_text)
     binary = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
-    answer = subprocess.run([binary, "-i", "localhost,", "-c", "local", path], env=environment(),
+    answer = subprocess.run([binary, "-i", "localhost,", "-c", "local", path], env=environment(collections),
                             capture_output=True, text=True, check=False)
     if answer.returncode != 0:
         raise RuntimeError("ansible-playbook failed:\n%s\n%s" % (answer.stdout[-3000:], answer.stderr[-3000:]))
@@ -177,7 +181,16 @@ def cli_run(aws, endpoint, sample_size):
     return serials, tags, listing_seconds, time.perf_counter() - started
 
 
-def converged_playbook(endpoint, workdir):
+def baseline_collections(ref, workdir):
+    """A collections path holding mfaops.iam as it was at git commit ``ref``."""
+    tree = os.path.join(workdir, "baseline", "ansible_collections", "mfaops", "iam")
+    os.makedirs(tree)
+    archive = subprocess.run(["git", "-C", ROOT, "archive", ref], capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", tree], input=archive, check=True)
+    return os.path.join(workdir, "baseline")
+
+
+def converged_playbook(endpoint, workdir, collections=None):
     devices = [
         {"name": mfa_fleet.name(i), "path": mfa_fleet.path(i), "tags": mfa_fleet.tags(i), "user": mfa_fleet.holder(i)}
         for i in range(CONVERGED_DEVICES)
@@ -199,7 +212,7 @@ def converged_playbook(endpoint, workdir):
         user: "{{ item.user or omit }}"
       loop: %s
 """ % (endpoint.url, len(devices), json.dumps(devices))
-    output = ansible_playbook(play, workdir)
+    output = ansible_playbook(play, workdir, collections)
     return output["stats"]["localhost"]
 
 
@@ -240,6 +253,7 @@ class Bench:
         self.problems = []
         self.cli = None  # (serials, sampled tags, listing seconds, sample seconds)
         self.converged_stats = None
+        self.baseline_stats = None
 
     def phase(self, key, label):
         if key not in self.phases:
@@ -269,6 +283,11 @@ class Bench:
         if "converged" not in skip:
             with self.phase("converged", "converged iam_virtual_mfa playbook, %d devices" % CONVERGED_DEVICES).timed():
                 self.converged_stats = converged_playbook(self.endpoint, self.workdir)
+            if self.args.baseline:
+                collections = baseline_collections(self.args.baseline, self.workdir)
+                label = "the same at %s (baseline)" % self.args.baseline
+                with self.phase("baseline", label).timed():
+                    self.baseline_stats = converged_playbook(self.endpoint, self.workdir, collections)
 
     def check(self):
         reference = self.results["loop"]
@@ -326,6 +345,12 @@ class Bench:
             print("  (converged playbook: %.3f s and %.2f IAM calls per device; %d changed, %d write calls)" % (
                 phase.seconds / CONVERGED_DEVICES, sum(phase.calls.values()) / CONVERGED_DEVICES,
                 self.converged_stats.get("changed", 0), writes))
+        if self.baseline_stats is not None:
+            base = self.phases["baseline"]
+            print("%-52s %9.2fs   %s" % (base.label, base.seconds, describe_calls(base.calls)))
+            print("  (converged per device: %.3f s at %s, %.3f s now: %.2fx less; %d changed at the baseline)" % (
+                base.seconds / CONVERGED_DEVICES, self.args.baseline, phase.seconds / CONVERGED_DEVICES,
+                base.seconds / phase.seconds, self.baseline_stats.get("changed", 0)))
         print()
         print("ratios of medians (targets: >= %gx faster than the sequential boto3 loop, >= %gx faster than the AWS CLI)" % (
             TARGET_VS_BOTO3, TARGET_VS_CLI))

@@ -12,7 +12,7 @@ from .identity import serial_problem
 from .identity import user_problem
 from .totp import normalize_seed
 
-MAX_TAGS = 50
+from .plan import MAX_TAGS  # noqa: E402 pylint: disable=wrong-import-position
 _CODE = re.compile(r"\d{6}", re.ASCII)
 # IAM tag keys and values: [\p{L}\p{Z}\p{N}_.:/=+\-@] (letters, separators such as spaces, numbers, and these).
 _TAG_PUNCTUATION = frozenset("_.:/=+-@")
