@@ -1,0 +1,109 @@
+# Copyright: Contributors to the mfaops.iam collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The plan of the user_mfa role: for each entry, the device it manages and what iam_virtual_mfa would do to it.
+
+The decision is ``_virtual_mfa.plan.decide``, the function iam_virtual_mfa's converge executes, fed with the device as
+iam_virtual_mfa_info listed it and the options the role passes to the module; the options are checked by the
+module's own ``validate.first_problem``.  An entry needs a module run (``run``) when the decision changes something,
+when the module would fail (a problem: it then reports it in its own words), or when the user does not exist yet.
+Offboarding entries (``state: absent``) list the devices to deactivate and delete: every device enabled for the
+user, and the device at the entry's path and name unless it is enabled for someone else (a problem).
+"""
+
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.plan import Want
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.plan import decide
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.transform import public_view
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.validate import first_problem
+
+from .inputs import ABSENT
+from .inputs import devices_of
+from .inputs import entries_of
+from .inputs import settings_of
+from .inputs import user_names
+from .match import DeviceIndex
+
+
+def wanted_tags(entry, device, settings):
+    """The role's tags over the entry's, and the creation tag: the device's own value, the plan's time for a device
+    to be created, none for a device that exists without one."""
+    tags = dict(settings["tags"])
+    tags.update(entry.tags)
+    key = settings["created_tag"]
+    if key:
+        if device is None:
+            tags[key] = settings["now"]
+        elif key in (device.get("tags") or {}):
+            tags[key] = device["tags"][key]
+    return tags
+
+
+def module_params(entry, tags, settings):
+    """The iam_virtual_mfa options the role passes for an onboarding entry (those the decision depends on)."""
+    return dict(
+        state="enabled", name=entry.device_name, path=entry.path, serial_number=None, user=entry.name, tags=tags,
+        purge_tags=settings["purge_tags"], resync=False, reassign=False, seed=None,
+        authentication_code_1=None, authentication_code_2=None,
+    )
+
+
+def _clash_problem(entry, clash):
+    return (
+        "Virtual MFA device %s%s cannot exist: %s already does, and IAM device names are unique regardless of case"
+        % (entry.path, entry.device_name, clash["serial_number"]))
+
+
+def _onboard(entry, index, existing, settings):
+    device = index.find(entry.path, entry.device_name)
+    tags = wanted_tags(entry, device, settings)
+    params = module_params(entry, tags, settings)
+    decision = decide(device, Want.from_params(params))
+    problem = first_problem(params)
+    if problem is None and device is None and index.clash(entry.path, entry.device_name):
+        problem = _clash_problem(entry, index.clash(entry.path, entry.device_name))
+    problem = problem or decision.problem
+    user_exists = entry.name in existing
+    return dict(
+        tags=tags, user_exists=user_exists, device=public_view(device), device_after=public_view(device),
+        decision=decision.as_dict(), deletions=[], problem=problem,
+        run=bool(decision.changed or problem or not user_exists),
+    )
+
+
+def _deletion(device):
+    return dict(serial_number=device["serial_number"], name=device["name"], path=device["path"],
+                user_name=device.get("user_name"), decision=decide(device, Want(ABSENT)).as_dict())
+
+
+def _offboard(entry, index, existing):
+    device = index.find(entry.path, entry.device_name)
+    doomed = index.held_by(entry.name)
+    problem = None
+    if device is not None and device not in doomed:
+        if device.get("user_name"):
+            problem = (
+                "Virtual MFA device %s is enabled for IAM user %s, not %s: offboarding %s does not delete it. Correct "
+                "the entry's device_name or path" % (device["serial_number"], device["user_name"], entry.name, entry.name))
+        else:
+            doomed.append(device)
+    decision = decide(device if device in doomed else None, Want(ABSENT))
+    deletions = [_deletion(each) for each in doomed]
+    return dict(
+        tags=None, user_exists=entry.name in existing, device=public_view(device), device_after={},
+        decision=decision.as_dict(), deletions=deletions, problem=problem, run=bool(deletions),
+    )
+
+
+def plan_fleet(entries, users, devices, settings=None):
+    """One dict per entry, in the entries' order (see the filter's documentation for the keys)."""
+    settings = settings_of(settings)
+    entries = entries_of(entries, settings)
+    existing = user_names(users)
+    index = DeviceIndex(devices_of(devices))
+    plan = []
+    for entry in entries:
+        if entry.state == ABSENT:
+            planned = _offboard(entry, index, existing)
+        else:
+            planned = _onboard(entry, index, existing, settings)
+        plan.append(dict(planned, name=entry.name, state=entry.state, device_name=entry.device_name, path=entry.path))
+    return plan
