@@ -149,7 +149,7 @@ notes:
   - Tag keys and values must be strings; YAML values such as C(owner:) (null), C(5) or C(true) are refused: quote
     them.
   - Retries live in one layer per kind of error. botocore's standard retry mode retries throttling, 5xx answers and
-    dropped connections (10 attempts; O(aws_config) can change it); the task itself retries
+    dropped connections (10 retries; O(aws_config) can change it); the task itself retries
     EntityTemporarilyUnmodifiable and ConcurrentModification, and NoSuchEntity right after it created a device.
   - "API calls of a run with nothing to change: with O(state=enabled), GetUser, ListMFADevices and
     ListMFADeviceTags, three calls whatever the size of the account. With other states, ListVirtualMFADevices

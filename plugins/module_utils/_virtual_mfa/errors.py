@@ -4,10 +4,10 @@
 
 Retries live in one layer per kind of error, never stacked:
 - botocore's standard retry mode (CLIENT_CONFIG) retries what it knows: throttling, 5xx answers (ServiceFailure
-  included), dropped connections and timeouts, ``max_attempts`` tries in all;
+  included), dropped connections and timeouts, ``max_attempts`` retries after the first try;
 - RETRY retries only IAM's own "try again later" answers, which botocore does not know (EntityTemporarilyUnmodifiable,
   ConcurrentModification), and RETRY_FRESH also NoSuchEntity on a device created moments ago (eventual consistency).
-A throttled call is therefore tried CLIENT_CONFIG's max_attempts times, not that many times RETRY's retries.
+A throttled call is therefore tried 1 + CLIENT_CONFIG's max_attempts times, not that many times RETRY's retries.
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.iam import AnsibleIAMError

@@ -212,3 +212,15 @@ def test_the_task_environment_keyword_reaches_the_aws_options(run, endpoint, cre
     create(name="alice")
     result = run(name="alice", environment={"AWS_DEFAULT_REGION": "eu-west-1"})
     assert result["changed"] is False and result["virtual_mfa_device"]["name"] == "alice"
+
+
+# retries ------------------------------------------------------------------------------------ one layer, not two
+def test_a_throttled_call_is_tried_as_often_as_botocore_is_told_not_that_many_times_more(run, endpoint):
+    """botocore's standard mode owns throttling; the task's own retry layer does not retry it again."""
+    endpoint.set_faults(throttle_fraction=1.0)
+    try:
+        result = run(name="alice", state="absent", aws_config={"retries": {"mode": "standard", "max_attempts": 3}})
+    finally:
+        endpoint.set_faults(throttle_fraction=0.0)
+    assert result["failed"] is True and "Throttling" in result["msg"]
+    assert len(endpoint.requests("ListVirtualMFADevices")) == 1 + 3  # botocore's max_attempts counts retries
