@@ -55,7 +55,7 @@ options:
   seed:
     description:
       - The device's Base32 seed, for example from Ansible Vault, to compute the codes that enable or resync it.
-      - The seed stays in the controller's process: the task computes the codes from it there and sends IAM only
+      - The seed stays in the controller's process; the task computes the codes from it there and sends IAM only
         the codes. It is never shown, even by C(ANSIBLE_DEBUG); C(ANSIBLE_DISPLAY_ARGS_TO_STDOUT) prints task
         arguments as written, so keep the seed in a variable (Ansible Vault) rather than literally in the task.
     type: str
@@ -144,7 +144,7 @@ notes:
     task's options, C(module_defaults) (C(group/mfaops.iam.aws) or C(group/amazon.aws.aws)), the task's
     C(environment:) keyword (for example C(AWS_PROFILE)) and the controller's environment, whatever
     C(delegate_to) says, as with amazon.aws's lookups. C(async) is not supported.
-  - The same device from several hosts of a play (C(hosts: all)) needs C(run_once: true); otherwise the hosts race
+  - The same device from several hosts of a play (C(hosts=all)) needs C(run_once: true); otherwise the hosts race
     for it and all but one fail, saying another run created it.
   - Tag keys and values must be strings; YAML values such as C(owner:) (null), C(5) or C(true) are refused: quote
     them.
