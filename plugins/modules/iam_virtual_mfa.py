@@ -144,9 +144,9 @@ notes:
     task's options, C(module_defaults) (C(group/mfaops.iam.aws) or C(group/amazon.aws.aws)), the task's
     C(environment:) keyword (for example C(AWS_PROFILE)) and the controller's environment, whatever
     C(delegate_to) says, as with amazon.aws's lookups. C(async) is not supported.
-  - The same device from several hosts of a play (C(hosts=all)) needs C(run_once: true); otherwise the hosts race
+  - The same device from several hosts of a play (C(hosts=all)) needs C(run_once=true); otherwise the hosts race
     for it and all but one fail, saying another run created it.
-  - Tag keys and values must be strings; YAML values such as C(owner:) (null), C(5) or C(true) are refused: quote
+  - Tag keys and values must be strings; YAML values such as C(owner:) (null), C(5) or C(true) are refused; quote
     them.
   - Retries live in one layer per kind of error. botocore's standard retry mode retries throttling, 5xx answers and
     dropped connections (10 retries; O(aws_config) can change it); the task itself retries
@@ -225,7 +225,7 @@ EXAMPLES = r"""
     name: bob
     state: absent
 
-- name: A shared device in a play over many hosts: one host manages it
+- name: A shared device in a play over many hosts, managed by one of them
   mfaops.iam.iam_virtual_mfa:
     name: break-glass
     path: /admins/
