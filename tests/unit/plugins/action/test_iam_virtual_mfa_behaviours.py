@@ -224,3 +224,22 @@ def test_a_throttled_call_is_tried_as_often_as_botocore_is_told_not_that_many_ti
         endpoint.set_faults(throttle_fraction=0.0)
     assert result["failed"] is True and "Throttling" in result["msg"]
     assert len(endpoint.requests("ListVirtualMFADevices")) == 1 + 3  # botocore's max_attempts counts retries
+
+
+def test_aws_profile_from_the_task_environment_is_used_on_the_controller(endpoint, tmp_path, create):
+    """No connection option in the task: AWS_PROFILE (and the config files it lives in) come from the task's
+    environment: keyword, and the profile's endpoint_url and region reach the client. Were the keyword ignored, the
+    task would try real AWS, which is unreachable here."""
+    from action_harness import run_action  # pylint: disable=import-outside-toplevel
+    create(name="alice")
+    config = tmp_path / "aws-config"
+    config.write_text("[profile mfa-ops]\nregion = us-east-1\nendpoint_url = %s\n" % endpoint.url)
+    credentials = tmp_path / "aws-credentials"
+    credentials.write_text("[mfa-ops]\naws_access_key_id = testing\naws_secret_access_key = testing\n")
+    environment = {"AWS_PROFILE": "mfa-ops", "AWS_CONFIG_FILE": str(config), "AWS_SHARED_CREDENTIALS_FILE": str(credentials),
+                   "AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_DEFAULT_REGION": ""}
+    endpoint.clear_requests()
+    result = run_action({"name": "alice"}, environment=environment)
+    assert not result.get("failed"), result.get("msg")
+    assert result["virtual_mfa_device"]["name"] == "alice"
+    assert endpoint.requests("ListVirtualMFADevices")
