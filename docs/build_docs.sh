@@ -38,9 +38,13 @@ step() { printf '=== docs: %s\n' "$*"; }
 
 # --- 1. ansible-doc renders every module and role, without a warning, from this tree ----------------------------
 step "ansible-doc"
-modules=() roles=()
+modules=() roles=() inventories=()
 for f in plugins/modules/*.py; do
   name="$(basename "$f" .py)"; [[ "$name" == _* ]] || modules+=("$name")
+done
+for f in plugins/inventory/*.py; do
+  [ -e "$f" ] || continue
+  name="$(basename "$f" .py)"; [[ "$name" == _* ]] || inventories+=("$name")
 done
 for d in roles/*/; do
   [ -f "${d}meta/argument_specs.yml" ] && roles+=("$(basename "$d")")
@@ -65,14 +69,15 @@ data = json.load(open(doc))
 for name in names:
     if name not in data or not data[name]:
         sys.exit("build_docs.sh: ansible-doc returned no documentation for %s %s" % (kind, name))
-    path = os.path.realpath(data[name]["doc"]["filename"] if kind == "module" else data[name]["path"])
+    path = os.path.realpath(data[name]["path"] if kind == "role" else data[name]["doc"]["filename"])
     if path != root and not path.startswith(root + os.sep):
         sys.exit("build_docs.sh: ansible-doc found %s at %s, not in %s: check ANSIBLE_COLLECTIONS_PATH" % (name, path, root))
 ' "$kind" "$ROOT" "$doc_json" "${names[@]}"
 }
 check_ansible_doc module "${modules[@]}"
 check_ansible_doc role "${roles[@]}"
-echo "ansible-doc: ${#modules[@]} module(s), ${#roles[@]} role(s) clean"
+check_ansible_doc inventory "${inventories[@]}"
+echo "ansible-doc: ${#modules[@]} module(s), ${#roles[@]} role(s), ${#inventories[@]} inventory plugin(s) clean"
 
 # --- 2. antsibull-docs: collection pages and the guides as reStructuredText ---------------------------------------
 step "antsibull-docs"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Lint stage: ansible-lint (production profile, .ansible-lint) on the roles and example playbooks; ansible-doc on every
-# module and role, failing on any warning it prints; antsibull-changelog lint if the changelog is configured.
+# module, inventory plugin and role, failing on any warning it prints; antsibull-changelog lint if the changelog is configured.
 # Run from anywhere with the venv on PATH (make test-lint does that); the collection must be on the collections path
 # (build/collections, made by make setup).
 set -euo pipefail
@@ -38,6 +38,17 @@ for path in plugins/modules/*.py; do
 done
 [ ${#modules[@]} -gt 0 ] || fail "no module found in plugins/modules"
 echo "checked: ${modules[*]}"
+
+echo "--- ansible-doc: inventory plugins"
+inventories=()
+for path in plugins/inventory/*.py; do
+  [ -e "$path" ] || continue
+  name=$(basename "$path" .py)
+  [ "$name" = "__init__" ] && continue
+  inventories+=("$name")
+  check_doc inventory "$collection.$name"
+done
+echo "checked: ${inventories[*]:-none}"
 
 echo "--- ansible-doc: roles"
 roles=()
