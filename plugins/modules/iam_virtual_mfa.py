@@ -104,7 +104,7 @@ options:
       - A path on the controller where the seed of a device created by this task is written. Needed to create a
         device, since AWS returns the seed only once; the task fails before creating anything if the file cannot
         be written.
-      - A relative path is resolved like the O(ansible.builtin.fetch#module:dest) of C(ansible.builtin.fetch), that is
+      - A relative path is resolved like the C(dest) of M(ansible.builtin.fetch), that is
         against the playbook's directory (or the role's), not the directory the process runs in.
       - Its directory must not be writable by other users (mode C(0700) is best); a directory writable by group
         or others is refused, and the file is created relative to the opened directory, never through a symlink.

@@ -47,8 +47,9 @@ options:
   tags:
     description:
       - Only the devices that carry every one of these tags with exactly this value.
-      - Keys and values must be strings, as IAM stores them; YAML values such as C(owner:) (null), C(5) or C(true)
-        are refused, as M(mfaops.iam.iam_virtual_mfa) refuses them: quote them (C(owner: "")) for an empty value.
+      - Keys and values must be strings, as IAM stores them. YAML values such as C(owner:) (null), C(5) or C(true)
+        are refused, as M(mfaops.iam.iam_virtual_mfa) refuses them; quote them, for example C(owner="") for an empty
+        value.
       - Needs the tags of every device the other filters leave, so it is cheapest combined with them.
     type: dict
   include_tags:
