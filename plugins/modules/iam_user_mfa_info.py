@@ -12,8 +12,9 @@ description:
   - Lists the IAM users of an account (optionally under a path, or one user by name) and, for each, every MFA device
     the user holds, of any kind (virtual, FIDO security key, hardware TOTP token), and whether the user has a console
     password. Also reports whether the root user has MFA and whether its device is a virtual one. Read-only.
-  - The users are listed once (ListUsers, 1,000 per call). Each user's own calls (ListMFADevices, GetLoginProfile)
-    run on a pool of at most O(max_concurrency) threads inside this one module run; each call is retried when IAM
+  - The users are listed once (ListUsers, 1,000 per call), side by side with the account summary and the assigned
+    virtual devices. Each user's own calls (ListMFADevices, GetLoginProfile) then run on a pool of at most
+    O(max_concurrency) threads inside this one module run; each call is retried when IAM
     throttles it. The result is the same as that of a sequential loop over the users.
   - The root user's MFA comes from GetAccountSummary (C(AccountMFAEnabled)). Its virtual device, if any, is found in
     ListVirtualMFADevices by its user's ARN ending in C(:root), never by the device's name, which is not fixed.
@@ -61,7 +62,8 @@ options:
     default: all_users
   include_root:
     description:
-      - Report the root user's MFA in RV(root) (GetAccountSummary, and ListVirtualMFADevices when root has MFA).
+      - Report the root user's MFA in RV(root) (GetAccountSummary, and ListVirtualMFADevices to find its virtual
+        device).
       - With V(false) RV(root) is V(null) and the C(iam:GetAccountSummary) permission is not needed.
     type: bool
     default: true
@@ -76,7 +78,7 @@ notes:
   - "API calls, for U users listed (V of them holding a virtual device, M holding MFA of any kind), A assigned virtual
     devices: ceil(U / 1000) ListUsers (at least 1; one GetUser with O(name) instead); with O(include_root) one
     GetAccountSummary; ceil(A / 1000) ListVirtualMFADevices (at least 1) when O(devices_of=users_without_virtual_mfa)
-    or when the root user has MFA; U ListMFADevices (U - V with O(devices_of=users_without_virtual_mfa));
+    or O(include_root); U ListMFADevices (U - V with O(devices_of=users_without_virtual_mfa));
     U GetLoginProfile (U - M with O(password_of=users_without_mfa)); none of these per-user calls with V(no_users)."
   - A user deleted between the listing and its own calls is left out of the result.
   - "IAM permissions: C(iam:ListUsers) (C(iam:GetUser) with O(name)), C(iam:ListMFADevices), C(iam:GetLoginProfile),
@@ -265,7 +267,7 @@ def argument_spec():
         path_prefix=dict(type="str"),
         name=dict(type="str"),
         devices_of=dict(type="str", default=ALL_USERS, choices=[ALL_USERS, USERS_WITHOUT_VIRTUAL_MFA, NO_USERS]),
-        password_of=dict(type="str", default=ALL_USERS, choices=[ALL_USERS, USERS_WITHOUT_MFA, NO_USERS]),
+        password_of=dict(type="str", default=ALL_USERS, choices=[ALL_USERS, USERS_WITHOUT_MFA, NO_USERS], no_log=False),
         include_root=dict(type="bool", default=True),
         max_concurrency=dict(type="int", default=DEFAULT_WORKERS),
     )

@@ -6,7 +6,8 @@ The users come from one paginated listing (or one GetUser for a single name).  E
 (ListMFADevices, GetLoginProfile) run on a bounded pool, one task per user, so at most ``max_concurrency`` calls are
 in flight.  The assigned virtual devices are listed once (ListVirtualMFADevices, 1,000 per call) when the root user's
 device must be found (by ``User.Arn`` ending in ``:root``) or when users holding a virtual device are not asked for
-their devices (``devices_of=users_without_virtual_mfa``).  With ``devices_of=no_users`` and ``password_of=no_users``
+their devices (``devices_of=users_without_virtual_mfa``).  The users, the account summary and the virtual devices are
+listed side by side, on three threads.  With ``devices_of=no_users`` and ``password_of=no_users``
 the result is the listing alone: no per-user call at all.
 """
 
@@ -79,18 +80,19 @@ def root_mfa(mfa_enabled, root_serials):
 def collect(client, params):
     """(users sorted by name, root dict or None) for the module's parameters."""
     devices_of, password_of = params["devices_of"], params["password_of"]
-    users = list_users(client, params["path_prefix"], params["name"])
-    root_enabled = api.account_mfa_enabled(client) if params["include_root"] else None
-    known_virtual, root_serials = {}, []
-    if devices_of == USERS_WITHOUT_VIRTUAL_MFA or root_enabled:
-        known_virtual, root_serials = assigned_virtual_devices(client)
+    need_virtual = devices_of == USERS_WITHOUT_VIRTUAL_MFA or params["include_root"]
+    # The three listings are independent: side by side, so that their latencies (and parsing) overlap.
+    listings = [
+        lambda: list_users(client, params["path_prefix"], params["name"]),
+        lambda: api.account_mfa_enabled(client) if params["include_root"] else None,
+        lambda: assigned_virtual_devices(client) if need_virtual else ({}, []),
+    ]
+    users, root_enabled, (known_virtual, root_serials) = map_bounded(lambda listing: listing(), listings, 3)
 
     def state(user):
         return user_state(client, user, known_virtual, devices_of, password_of)
 
-    workers = 1 if devices_of == NO_USERS and password_of == NO_USERS else params["max_concurrency"]  # no call to make
-    found = [user for user in map_bounded(state, users, workers) if user is not None]
+    found = [user for user in map_bounded(state, users, params["max_concurrency"]) if user is not None]
     found.sort(key=lambda user: user["user_name"])
     root = root_mfa(root_enabled, root_serials) if params["include_root"] else None
     return found, root
-

@@ -73,8 +73,9 @@ def test_every_user_with_every_device_classified_and_console_access(run_module, 
     assert by_name["hard"]["mfa_devices"][0]["serial_number"] == "GAHT12345678"
     assert by_name["fido"]["mfa_devices"][0]["serial_number"].startswith(ARN + ":u2f/user/fido/")
     assert result["root"] == {"mfa_enabled": False, "virtual_mfa_serial_number": None}
-    # one listing, two calls per user, the account summary; no listing of virtual devices (root has no MFA)
-    assert calls(endpoint) == {"ListUsers": 1, "GetAccountSummary": 1, "ListMFADevices": 7, "GetLoginProfile": 7}
+    # one listing of users and one of virtual devices (for root's), the account summary, two calls per user
+    assert calls(endpoint) == {"ListUsers": 1, "GetAccountSummary": 1, "ListVirtualMFADevices": 1, "ListMFADevices": 7,
+                               "GetLoginProfile": 7}
     assert endpoint.write_requests() == []
 
 
