@@ -39,4 +39,3 @@ def test_without_now_the_report_is_stamped_with_the_current_utc_time():
 def test_bad_settings_are_filter_errors(settings, message):
     with pytest.raises(AnsibleFilterError, match="mfa_audit_findings: .*" + message):
         mfa_audit_findings(USERS, DEVICES, settings)
-
