@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: iam_user_mfa_info
 short_description: List IAM users with every MFA device they hold and their console access, and the root user's MFA
-version_added: 1.1.0
+version_added: 1.0.0
 description:
   - Lists the IAM users of an account (optionally under a path, or one user by name) and, for each, every MFA device
     the user holds, of any kind (virtual, FIDO security key, hardware TOTP token), and whether the user has a console
