@@ -61,6 +61,17 @@ def _dependencies(collection_root):
         return sorted((yaml.safe_load(handle) or {}).get("dependencies") or {})
 
 
+def _config_envvars(core):
+    """The environment variables of ansible-core's settings (plugin docs of the inventory_cache fragment, for example,
+    refer to them); the configuration reference page documents each with an ``envvar-<NAME>`` anchor."""
+    with open(os.path.join(core, "config", "base.yml"), encoding="utf-8") as handle:
+        settings = yaml.safe_load(handle) or {}
+    for setting in settings.values():
+        for env in (setting or {}).get("env") or []:
+            if env.get("name"):
+                yield env["name"]
+
+
 def entries(collection_root):
     """Inventory lines: (name, domain:role, uri, display name)."""
     import ansible  # pylint: disable=import-outside-toplevel
@@ -69,6 +80,9 @@ def entries(collection_root):
         yield label, "std:label", "%s#%s" % (page, _anchor(label)), title
 
     core = os.path.dirname(ansible.__file__)
+    for name in _config_envvars(core):
+        yield name, "std:envvar", "reference_appendices/config.html#envvar-%s" % name, name
+
     sources = [("ansible", "builtin", core, os.path.join(core, "plugins"))]
     roots = _collection_roots()
     for fqcn in _dependencies(collection_root):

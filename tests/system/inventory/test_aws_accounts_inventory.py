@@ -100,25 +100,37 @@ def test_ansible_inventory_lists_the_organization_then_serves_it_from_cache(endp
     assert "not in an organization" in _inventory(source, organization, tmp_path, "--flush-cache")[1]
 
 
-def test_a_play_assumes_each_host_role(organization, source, tmp_path):
-    """Each host's aws_assume_role_arn, assumed with amazon.aws.sts_assume_role, acts in that host's account."""
+def test_a_play_assumes_each_host_role(endpoint, organization, source, tmp_path):
+    """The play of guide_organizations: each host's aws_assume_role_arn, assumed with amazon.aws.sts_assume_role,
+    gives module_defaults that act in that host's account (its caller identity, its own virtual MFA device)."""
+    security = [a for a in organization["accounts"] if a["ou"] == "Security"]
+    for account in security:
+        endpoint.assumed_client(account["id"]).create_virtual_mfa_device(VirtualMFADeviceName="dev-" + account["name"])
     playbook = tmp_path / "whoami.yml"
     playbook.write_text(yaml.safe_dump([{
         "hosts": "ou_security", "gather_facts": False,
         "module_defaults": {"group/amazon.aws.aws": {"endpoint_url": "{{ endpoint_url }}", "region": "us-east-1"}},
         "tasks": [
             {"name": "assume", "amazon.aws.sts_assume_role": {
-                "role_arn": "{{ aws_assume_role_arn }}", "role_session_name": "audit"}, "register": "assumed",
+                "role_arn": "{{ aws_assume_role_arn }}", "role_session_name": "audit"}, "register": "account_session",
              "no_log": True},
-            {"name": "who", "amazon.aws.aws_caller_info": {
-                "access_key": "{{ assumed.sts_creds.access_key }}", "secret_key": "{{ assumed.sts_creds.secret_key }}",
-                "session_token": "{{ assumed.sts_creds.session_token }}"}, "register": "who"},
-            {"name": "check", "ansible.builtin.assert": {"that": ["who.account == aws_account_id"], "quiet": True}},
+            {"name": "in the account", "module_defaults": {"group/mfaops.iam.aws": {
+                "endpoint_url": "{{ endpoint_url }}", "region": "us-east-1",
+                "access_key": "{{ account_session.sts_creds.access_key }}",
+                "secret_key": "{{ account_session.sts_creds.secret_key }}",
+                "session_token": "{{ account_session.sts_creds.session_token }}"}},
+             "block": [
+                 {"name": "who", "amazon.aws.aws_caller_info": {}, "register": "who"},
+                 {"name": "devices", "mfaops.iam.iam_virtual_mfa_info": {}, "register": "devices"},
+                 {"name": "check", "ansible.builtin.assert": {"quiet": True, "that": [
+                     "who.account == aws_account_id",
+                     "devices.virtual_mfa_devices | map(attribute='name') | list == ['dev-' ~ aws_account_name]"]}},
+             ]},
         ],
     }]))
     proc = _run([os.path.join(BIN, "ansible-playbook"), "-i", str(source), "-f", "4", str(playbook),
-                 "-e", "endpoint_url=%s" % yaml.safe_load(source.read_text())["endpoint_url"]], organization, tmp_path)
+                 "-e", "endpoint_url=%s" % endpoint.url], organization, tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    security = [a for a in organization["accounts"] if a["ou"] == "Security"]
+    recap = " ".join(proc.stdout.split())
     for account in security:
-        assert "%s : ok=3 " % account["name"] in " ".join(proc.stdout.split())
+        assert "%s : ok=4 " % account["name"] in recap

@@ -268,11 +268,11 @@ def test_no_credential_in_hosts_groups_or_cache(organization, iam_endpoint, org_
     iam.create_role(RoleName="OrganizationReader", AssumeRolePolicyDocument="{}")
     secret = "SECRET-key-of-the-inventory-file-0123456789"
     cache_dir = tmp_path / "cache"
+    options = {"name": "secret", "secret_key": secret, "assume_role_arn": "arn:aws:iam::%s:role/OrganizationReader" % ROOT,
+               "cache": True, "cache_plugin": "ansible.builtin.jsonfile", "cache_connection": str(cache_dir),
+               "keyed_groups": [{"key": "aws_account_tags", "prefix": "tag"}], "compose": {"everything": "aws_account_tags"}}
     try:
-        run = org_inventory(name="secret", secret_key=secret, assume_role_arn="arn:aws:iam::%s:role/OrganizationReader" % ROOT,
-                            cache=True, cache_plugin="ansible.builtin.jsonfile", cache_connection=str(cache_dir),
-                            keyed_groups=[{"key": "aws_account_tags", "prefix": "tag"}],
-                            compose={"everything": "aws_account_tags"})
+        run = org_inventory(**options)
     finally:
         iam.delete_role(RoleName="OrganizationReader")
     assert len(run.hosts) == MEMBERS
@@ -283,6 +283,9 @@ def test_no_credential_in_hosts_groups_or_cache(organization, iam_endpoint, org_
     for text in (run.dump(), cached):
         for value in (secret, token, assumed_secret, run.credentials["aws_access_key_id"]):
             assert value not in text
+    # served from the cache: no client at all, so not even the AssumeRole of assume_role_arn (the role is gone)
+    again = org_inventory(**options)
+    assert (again.hosts, again.calls, again.credentials) == (run.hosts, {}, {})
 
 
 # -- tests with an organization of their own (they reset the endpoint) ------------------------------------------
