@@ -106,26 +106,25 @@ def test_a_play_assumes_each_host_role(endpoint, organization, source, tmp_path)
     security = [a for a in organization["accounts"] if a["ou"] == "Security"]
     for account in security:
         endpoint.assumed_client(account["id"]).create_virtual_mfa_device(VirtualMFADeviceName="dev-" + account["name"])
+    session = {name: "{{ account_session.sts_creds.%s }}" % name for name in ("access_key", "secret_key", "session_token")}
+    checks = ["who.account == aws_account_id",
+              "devices.virtual_mfa_devices | map(attribute='name') | list == ['dev-' ~ aws_account_name]"]
+    in_the_account = [
+        {"name": "who", "amazon.aws.aws_caller_info": {}, "register": "who"},
+        {"name": "devices", "mfaops.iam.iam_virtual_mfa_info": {}, "register": "devices"},
+        {"name": "check", "ansible.builtin.assert": {"quiet": True, "that": checks}},
+    ]
+    assume = {"name": "assume", "register": "account_session", "no_log": True,
+              "amazon.aws.sts_assume_role": {"role_arn": "{{ aws_assume_role_arn }}", "role_session_name": "audit"}}
+    connection = {"endpoint_url": "{{ endpoint_url }}", "region": "us-east-1"}
     playbook = tmp_path / "whoami.yml"
     playbook.write_text(yaml.safe_dump([{
         "hosts": "ou_security", "gather_facts": False,
-        "module_defaults": {"group/amazon.aws.aws": {"endpoint_url": "{{ endpoint_url }}", "region": "us-east-1"}},
+        "module_defaults": {"group/amazon.aws.aws": connection},
         "tasks": [
-            {"name": "assume", "amazon.aws.sts_assume_role": {
-                "role_arn": "{{ aws_assume_role_arn }}", "role_session_name": "audit"}, "register": "account_session",
-             "no_log": True},
-            {"name": "in the account", "module_defaults": {"group/mfaops.iam.aws": {
-                "endpoint_url": "{{ endpoint_url }}", "region": "us-east-1",
-                "access_key": "{{ account_session.sts_creds.access_key }}",
-                "secret_key": "{{ account_session.sts_creds.secret_key }}",
-                "session_token": "{{ account_session.sts_creds.session_token }}"}},
-             "block": [
-                 {"name": "who", "amazon.aws.aws_caller_info": {}, "register": "who"},
-                 {"name": "devices", "mfaops.iam.iam_virtual_mfa_info": {}, "register": "devices"},
-                 {"name": "check", "ansible.builtin.assert": {"quiet": True, "that": [
-                     "who.account == aws_account_id",
-                     "devices.virtual_mfa_devices | map(attribute='name') | list == ['dev-' ~ aws_account_name]"]}},
-             ]},
+            assume,
+            {"name": "in the account", "module_defaults": {"group/mfaops.iam.aws": dict(connection, **session)},
+             "block": in_the_account},
         ],
     }]))
     proc = _run([os.path.join(BIN, "ansible-playbook"), "-i", str(source), "-f", "4", str(playbook),
