@@ -4,7 +4,7 @@
 DOCUMENTATION = r"""
 name: aws_accounts
 short_description: The accounts of an AWS Organization as inventory hosts, one per account
-version_added: 1.1.0
+version_added: 1.0.0
 description:
   - Lists the accounts of an AWS Organization with the credentials of its management account (or of a delegated
     administrator), or takes an explicit list of accounts (O(accounts)) and calls no AWS API at all.
