@@ -18,7 +18,7 @@ description:
   - Each file is written to a temporary file in the directory, given O(mode) before any data is written, flushed,
     then renamed over the old file, so that a reader sees the old report or the new one, never a part of one. A file
     that already holds exactly this text and mode is not touched.
-  - The files are written B(in check mode too): the report is an audit's output, on the controller, not a change to
+  - The files are written B(in check mode too), since the report is an audit's output, on the controller, not a change to
     what the audit looks at.
 author:
   - mfaops.iam maintainers (@mfaops)
