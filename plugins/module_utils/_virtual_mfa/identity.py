@@ -33,7 +33,12 @@ class DeviceId:
         return ":mfa%s%s" % (self.path, self.name)
 
     def matches(self, serial_number):
-        return serial_number.endswith(self.arn_suffix) if self.serial_number is None else serial_number == self.serial_number
+        """True for this device's serial number: the same path and name, compared as parsed (a suffix test would take
+        a device at path /x:mfa/ for one at /)."""
+        if self.serial_number is not None:
+            return serial_number == self.serial_number
+        other = parse_serial(serial_number)
+        return other is not None and (other.path, other.name) == (self.path, self.name)
 
 
 def name_problem(name):

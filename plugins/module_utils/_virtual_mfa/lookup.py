@@ -5,6 +5,7 @@
 from . import api
 from .errors import MFAError
 from .identity import is_virtual_device_serial
+from .identity import parse_serial
 from .transform import device_for_user
 from .transform import device_from_listing
 
@@ -21,9 +22,11 @@ class Lookup:
 def case_clash(ident, serial_number):
     """True when ``serial_number`` names the device ``ident`` means but for the case of its name or path: IAM names
     are unique regardless of case, so such a device blocks ``ident`` for good."""
-    if ident.serial_number is not None or not is_virtual_device_serial(serial_number):
+    other = parse_serial(serial_number)
+    if ident.serial_number is not None or other is None:
         return False
-    return serial_number.lower().endswith(ident.arn_suffix.lower()) and not serial_number.endswith(ident.arn_suffix)
+    same = (other.path.lower(), other.name.lower()) == (ident.path.lower(), ident.name.lower())
+    return same and (other.path, other.name) != (ident.path, ident.name)
 
 
 def _clash_error(ident, serial_number):

@@ -289,3 +289,11 @@ def test_a_failure_after_a_tag_write_is_a_change():
     with pytest.raises(MFAError):
         t.run()
     assert t.wrote is True and client.writes()[0] == "tag_mfa_device"
+
+
+def test_a_device_whose_path_ends_like_the_wanted_serial_is_another_device():
+    """/x:mfa/alice ends with ':mfa/alice' but is not the device alice at /."""
+    from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.identity import DeviceId as Ident  # pylint: disable=import-outside-toplevel
+    assert not Ident("alice", "/").matches("arn:aws:iam::%s:mfa/x:mfa/alice" % ACCOUNT)
+    assert Ident("alice", "/x:mfa/").matches("arn:aws:iam::%s:mfa/x:mfa/alice" % ACCOUNT)
+    assert Ident("alice", "/").matches("arn:aws:iam::%s:mfa/alice" % ACCOUNT)
