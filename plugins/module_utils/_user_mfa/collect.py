@@ -92,7 +92,8 @@ def collect(client, params):
     def state(user):
         return user_state(client, user, known_virtual, devices_of, password_of)
 
-    found = [user for user in map_bounded(state, users, params["max_concurrency"]) if user is not None]
+    workers = 1 if devices_of == NO_USERS and password_of == NO_USERS else params["max_concurrency"]  # no call to make
+    found = [user for user in map_bounded(state, users, workers) if user is not None]
     found.sort(key=lambda user: user["user_name"])
     root = root_mfa(root_enabled, root_serials) if params["include_root"] else None
     return found, root
