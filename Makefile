@@ -10,7 +10,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export PYTHONPATH := $(CURDIR)/tests/support
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup demo test test-unit test-sanity test-integration test-lint test-changelog test-docs bench docs build clean
+.PHONY: setup demo test test-unit test-sanity test-integration test-compat test-lint test-changelog test-docs bench docs build clean
 
 setup: $(STAMP) $(COLLECTIONS)/ansible_collections/mfaops/iam
 
@@ -39,6 +39,9 @@ test-sanity: setup
 
 test-integration: setup
 	bash tests/run_all.sh integration
+
+test-compat: setup
+	bash tests/run_all.sh compat
 
 test-lint: setup
 	bash tests/run_all.sh lint

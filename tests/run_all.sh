@@ -2,17 +2,19 @@
 # Runs every test stage of the collection (or the ones named as arguments) and prints one summary line.
 # Stages: unit (pytest: modules, action plugin, endpoint, budgets, faults, ansible-runner), sanity (ansible-test),
 # integration (ansible-test against the local IAM endpoint, collection installed from the built tarball),
+# compat (the integration targets on ansible-core 2.17 + amazon.aws 9 and on the newest ansible, venvs in build/compat),
 # lint (ansible-lint, antsibull-changelog, ansible-doc), docs (antsibull-docs + Sphinx + headless Chromium).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(unit sanity integration lint docs)
+[ ${#stages[@]} -gt 0 ] || stages=(unit sanity integration compat lint docs)
 
 run_stage() {
   case "$1" in
     unit)        python -m pytest -q -n 2 --dist loadgroup tests/unit tests/support ;;
     sanity)      bash tests/sanity/run_sanity.sh ;;
     integration) bash tests/integration/run_integration.sh ;;
+    compat)      bash tests/compat/run_compat.sh ;;
     lint)        bash tests/lint/run_lint.sh ;;
     docs)        bash docs/build_docs.sh --check ;;
     *)           echo "unknown stage $1"; return 2 ;;
