@@ -7,7 +7,6 @@ The seed exists only in this process: it never becomes a module argument, a modu
 ANSIBLE_DEBUG has nothing to show.  The module file holds the documentation only (like ansible.builtin.debug).
 """
 
-from ansible.errors import AnsibleAction
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.basic import missing_required_lib
 from ansible.plugins.action import ActionBase
@@ -46,9 +45,8 @@ class ActionModule(ActionBase):
         with task_environment(environment):
             try:
                 result.update(self._converge())
-            except AnsibleAction as e:
-                result.update(e.result)
-                result.setdefault("changed", False)
+            except AnsibleActionFail as e:
+                result.update(_failed(e))
         return result
 
     def _converge(self):
@@ -120,6 +118,15 @@ class ActionModule(ActionBase):
             "IAM user %s does not exist; check mode predicts the device enabled for it, as if an earlier task created "
             "the user" % params["user"])
         return {"UserName": params["user"], "Arn": None, "UserId": None}
+
+
+def _failed(error):
+    """The task result of an AnsibleActionFail, the same on every ansible-core (2.21 no longer puts failed and msg in
+    the exception's result); without the 'exception' key ansible-core 2.17 fills with an empty traceback."""
+    result = {key: value for key, value in dict(getattr(error, "result", None) or {}).items() if key != "exception"}
+    result.update(failed=True, msg=error.message)
+    result.setdefault("changed", False)
+    return result
 
 
 def _failure_details(aws_error, wrote):
