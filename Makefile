@@ -10,7 +10,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export PYTHONPATH := $(CURDIR)/tests/support
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup demo test test-unit test-sanity test-integration test-compat test-lint test-changelog test-docs bench docs build clean
+.PHONY: setup demo test test-unit test-system test-sanity test-integration test-compat test-lint test-changelog test-docs bench docs build clean
 
 setup: $(STAMP) $(COLLECTIONS)/ansible_collections/mfaops/iam
 
@@ -33,6 +33,9 @@ test: setup
 
 test-unit: setup
 	bash tests/run_all.sh unit
+
+test-system: setup
+	bash tests/run_all.sh system
 
 test-sanity: setup
 	bash tests/run_all.sh sanity

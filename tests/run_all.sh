@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # Runs every test stage of the collection (or the ones named as arguments) and prints one summary line.
-# Stages: unit (pytest: modules, action plugin, endpoint, budgets, faults, ansible-runner), sanity (ansible-test),
+# Stages: unit (pytest, in-process: decisions with stub clients, the action plugin and modules with real boto3 against
+# the local endpoint, budgets), system (pytest driving real ansible-playbook, ansible-inventory and ansible-runner:
+# reliability under faults, races and kills, secrecy of every output, AWX jobs, the organization), sanity (ansible-test),
 # integration (ansible-test against the local IAM endpoint, collection installed from the built tarball),
 # compat (the integration targets on ansible-core 2.17 + amazon.aws 9 and on the newest ansible, venvs in build/compat),
 # lint (ansible-lint, antsibull-changelog, ansible-doc), docs (antsibull-docs + Sphinx + headless Chromium).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(unit sanity integration compat lint docs)
+[ ${#stages[@]} -gt 0 ] || stages=(unit system sanity integration compat lint docs)
 
 run_stage() {
   case "$1" in
     unit)        python -m pytest -q -n 2 --dist loadgroup tests/unit tests/support ;;
+    system)      python -m pytest -q -n 2 --dist loadgroup tests/system ;;
     sanity)      bash tests/sanity/run_sanity.sh ;;
     integration) bash tests/integration/run_integration.sh ;;
     compat)      bash tests/compat/run_compat.sh ;;
