@@ -325,9 +325,16 @@ class DeviceTask:
 
     # ------------------------------------------------------------------ calls
     def _write(self, call, *args, **kwargs):
-        """A write call; once it was attempted, a failure reports changed=true (it may have taken effect)."""
+        """A write call. Once one has taken effect, a failure reports changed=true; so does a write whose outcome is
+        unknown (no answer: a dropped connection, a timeout). One that IAM refused (an error answer) changed nothing."""
+        try:
+            answer = call(*args, **kwargs)
+        except MFAError as e:
+            if getattr(e.exception, "response", None) is None:
+                self.wrote = True
+            raise
         self.wrote = True
-        return call(*args, **kwargs)
+        return answer
 
     def _with_codes(self, call):
         """Run ``call(codes)``. Codes from a seed are retried once with a fresh pair if IAM rejects them; codes given

@@ -77,7 +77,7 @@ def test_no_internal_option_is_accepted(play, endpoint, tmp_path):
 def test_module_defaults_of_the_amazon_aws_group_apply(endpoint, tmp_path):
     """group/amazon.aws.aws defaults (this collection extends the group) reach the task, merged by ansible-core."""
     import yaml  # pylint: disable=import-outside-toplevel
-    from conftest import ROOT  # pylint: disable=import-outside-toplevel
+    root = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
     import subprocess, sys, json  # noqa: E401 pylint: disable=import-outside-toplevel,multiple-imports
     playbook = [{"hosts": "localhost", "gather_facts": False,
                  "module_defaults": {"group/amazon.aws.aws": {"endpoint_url": endpoint.url, "region": "us-east-1"}},
@@ -85,7 +85,7 @@ def test_module_defaults_of_the_amazon_aws_group_apply(endpoint, tmp_path):
                             "environment": {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}}]}]
     (tmp_path / "p.yml").write_text(yaml.safe_dump(playbook))
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, "build", "collections"), ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json")
+    env.update(ANSIBLE_COLLECTIONS_PATH=os.path.join(root, "build", "collections"), ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json")
     proc = subprocess.run([os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,", "-c", "local",
                            str(tmp_path / "p.yml")], env=env, capture_output=True, text=True, timeout=300, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -77,7 +77,7 @@ CASES = [
     ("serial-short-account", dict(serial_number="arn:aws:iam::12345:mfa/a"), "is not the ARN of a virtual MFA device"),
     # --- bootstrap files
     ("bootstrap-is-directory", dict(name="a", bootstrap_file="{tmp}/a-directory"), "is a directory, not a file path"),
-    ("bootstrap-parent-is-file", dict(name="a", bootstrap_file="{tmp}/a-file/x.png"), "is not a directory"),
+    ("bootstrap-parent-is-file", dict(name="a", bootstrap_file="{tmp}/a-file/x.png"), "Not a directory"),
     ("bootstrap-is-symlink", dict(name="a", bootstrap_file="{tmp}/a-link"), "is a symbolic link"),
     ("bootstrap-mode-not-octal", dict(name="a", bootstrap_file="{tmp}/m.png", bootstrap_mode="rw-------"),
      "is not an octal file mode"),
@@ -93,7 +93,7 @@ CASES = [
      "is not a text file"),
     # --- the action plugin's private options
     ("internal-option-gone", dict(name="a", _seal_key="AAAA"), "Unsupported parameters"),
-    ("private-create-refusal", dict(name="a", _create_refusal="x"), "_create_refusal is set by the action plugin only"),
+    ("internal-create-refusal-gone", dict(name="a", _create_refusal="x"), "Unsupported parameters"),
     ("tag-value-null", dict(name="a", tags={"owner": None}), "the value of 'owner' is null"),
 ]
 

@@ -11,7 +11,6 @@ import subprocess
 import tempfile
 import time
 
-import pyotp
 import pytest
 import zxingcpp
 from PIL import Image
@@ -36,11 +35,16 @@ def qr_seed(path):
 
 
 def assert_seed_valid(endpoint, user, serial, seed):
-    """The endpoint accepts two consecutive codes of ``seed`` for the device (ResyncMFADevice)."""
-    totp = pyotp.TOTP(seed)
-    now = time.time()
-    endpoint.boto3_client("iam").resync_mfa_device(
-        UserName=user, SerialNumber=serial, AuthenticationCode1=totp.at(now - 30), AuthenticationCode2=totp.at(now))
+    """``seed`` is the device's, enabled for ``user``: the seed the endpoint issued for it (the endpoint checks codes
+    against it; the enable that just used this window's codes means they cannot be replayed here: IAM takes a code
+    once)."""
+    assert endpoint.seeds()[serial] == seed
+    assert playbooks_devices(endpoint).get(serial) == user
+
+
+def playbooks_devices(endpoint):
+    return {d["SerialNumber"]: d.get("User", {}).get("UserName")
+            for d in endpoint.boto3_client("iam").list_virtual_mfa_devices()["VirtualMFADevices"]}
 
 
 def assert_no_traceback(run, result):
@@ -174,7 +178,7 @@ def test_racing_enables_one_run_creates_enables_and_writes_the_other_never_touch
 
     assert sorted(r["status"] for r in endpoint.requests("CreateVirtualMFADevice")) == [200, 409]
     assert [r["action"] for r in endpoint.write_requests() if r["status"] == 200] == [
-        "CreateVirtualMFADevice", "EnableMFADevice"]
+        "CreateVirtualMFADevice", "EnableMFADevice", "UntagMFADevice"]
     results = [run.result("enable") for run in runs]
     winner = [r for r in results if r.get("changed")]
     assert len(winner) == 1 and winner[0]["bootstrap_file"]["path"] == str(target)
@@ -316,20 +320,28 @@ def test_write_failure_on_a_full_file_system_rolls_the_device_back(playbooks, en
 
 def test_when_even_the_rollback_cannot_run_the_failure_says_so_and_names_the_device(playbooks, endpoint, tmp_path):
     """Every file write fails once the device exists (RLIMIT_FSIZE of 256 bytes set on the whole process tree
-    while CreateVirtualMFADevice's answer is held; Python ignores SIGXFSZ, so writes raise EFBIG): the bootstrap
-    file cannot be written, and neither can the AnsiballZ payload of the rollback's module run. The device stays,
-    unassigned (it is enabled only once its seed is on disk, so the user is not locked out and a later run with
-    on_missing_seed=recreate replaces it), and the task says so, naming it, instead of claiming a rollback."""
+    while CreateVirtualMFADevice's answer is held; Python ignores SIGXFSZ, so writes raise EFBIG), and the rollback's
+    DeleteVirtualMFADevice never gets an answer (its connections are dropped; the task allows one retry). The device
+    stays, unassigned (it is enabled only once its seed is on disk, so the user is not locked out and a later run with
+    on_missing_seed=recreate replaces it once its provisioning tag is old), and the task says so, naming it."""
     directory = tmp_path / "mfa"
     directory.mkdir()
     target = str(directory / "carol.png")
     serial = playbooks.serial("carol")
-    with after_create(endpoint):
-        proc = enable_carol(playbooks, endpoint, target)
-        wait_for(lambda: endpoint.requests("CreateVirtualMFADevice"), what="CreateVirtualMFADevice")
-        for pid in playbooks.process_tree(proc.pid):
-            resource.prlimit(pid, resource.RLIMIT_FSIZE, (256, 256))
-    run = playbooks.finish(proc)
+    endpoint.boto3_client("iam").create_user(UserName="carol")
+    endpoint.clear_requests()
+    endpoint.set_faults(drop_fraction=1.0, fault_actions=["DeleteVirtualMFADevice"])
+    try:
+        with after_create(endpoint):
+            proc = playbooks.start([playbooks.task(
+                task="enable", name="carol", state="enabled", user="carol", bootstrap_file=target,
+                aws_config={"retries": {"mode": "standard", "max_attempts": 1}})], env={"PYTHONDONTWRITEBYTECODE": "1"})
+            wait_for(lambda: endpoint.requests("CreateVirtualMFADevice"), what="CreateVirtualMFADevice")
+            for pid in playbooks.process_tree(proc.pid):
+                resource.prlimit(pid, resource.RLIMIT_FSIZE, (256, 256))
+        run = playbooks.finish(proc)
+    finally:
+        endpoint.set_faults(drop_fraction=0.0, fault_actions=None)
     assert run.rc == 2, run.summary()
     result = run.result("enable")
     assert "cannot write bootstrap_file %s: File too large" % target in result["msg"]
@@ -338,4 +350,5 @@ def test_when_even_the_rollback_cannot_run_the_failure_says_so_and_names_the_dev
     assert result["changed"] is True
     assert os.listdir(directory) == [], "no partial file, no temp file"
     assert playbooks.devices() == {serial: None}
-    assert [r["action"] for r in endpoint.write_requests()] == ["CreateVirtualMFADevice"]
+    assert [(r["action"], r["status"]) for r in endpoint.write_requests()] == [
+        ("CreateVirtualMFADevice", 200), ("DeleteVirtualMFADevice", "dropped"), ("DeleteVirtualMFADevice", "dropped")]
