@@ -6,6 +6,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import aws_argu
 
 BOOTSTRAP_METHODS = ["QRCodePNG", "Base32StringSeed", "OtpauthURI"]
 
+
 def argument_spec():
     """The task's own options (full_argument_spec adds amazon.aws's connection options)."""
     return dict(

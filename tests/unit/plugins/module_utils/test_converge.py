@@ -122,12 +122,14 @@ class StubIAM:
         for key in TagKeys:
             self.devices[SerialNumber]["tags"].pop(key, None)
 
-    def enable_mfa_device(self, UserName, SerialNumber, AuthenticationCode1, AuthenticationCode2, aws_retry=False):  # pylint: disable=invalid-name,unused-argument
+    def enable_mfa_device(self, UserName, SerialNumber, AuthenticationCode1, AuthenticationCode2,  # pylint: disable=invalid-name
+                          aws_retry=False):  # pylint: disable=unused-argument
         self._log("enable_mfa_device")
         self._check_codes(SerialNumber, (AuthenticationCode1, AuthenticationCode2), "EnableMFADevice")
         self.devices[SerialNumber]["holder"] = UserName
 
-    def resync_mfa_device(self, UserName, SerialNumber, AuthenticationCode1, AuthenticationCode2, aws_retry=False):  # pylint: disable=invalid-name,unused-argument
+    def resync_mfa_device(self, UserName, SerialNumber, AuthenticationCode1, AuthenticationCode2,  # pylint: disable=invalid-name
+                          aws_retry=False):  # pylint: disable=unused-argument
         self._log("resync_mfa_device")
         self._check_codes(SerialNumber, (AuthenticationCode1, AuthenticationCode2), "ResyncMFADevice")
 
