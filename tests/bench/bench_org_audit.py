@@ -123,7 +123,7 @@ def main(argv=None):
         results = {}
 
         def timed(label, subset, forks, repeat=1):
-            runs = [run(endpoint, subset, forks, workdir, label) for _ in range(repeat)]
+            runs = [run(endpoint, subset, forks, workdir, label) for _round in range(repeat)]
             seconds = statistics.median(r[0] for r in runs)
             busy = statistics.median(r[1] for r in runs)
             cpu = statistics.median(r[3] for r in runs)
@@ -132,9 +132,9 @@ def main(argv=None):
             results[label] = {"accounts": len(subset), "forks": forks, "seconds": round(seconds, 2),
                               "runs": [round(r[0], 2) for r in runs], "cpu_busy": round(busy, 2),
                               "ansible_cpu_seconds": round(cpu, 1), "ansible_cores": round(cpu / seconds, 2)}
+            times = ", ".join("%.2f" % r[0] for r in runs)
             print("%-16s accounts=%-3d forks=%-3d %7.2f s (runs %s); ansible-playbook used %.1f CPU s = %.2f cores;"
-                  " machine CPU busy %3.0f%%" % (label, len(subset), forks, seconds, ", ".join("%.2f" % r[0] for r in runs),
-                                                  cpu, cpu / seconds, 100 * busy))
+                  " machine CPU busy %3.0f%%" % (label, len(subset), forks, seconds, times, cpu, cpu / seconds, 100 * busy))
 
         timed("one_account", accounts[:1], 1, args.repeat)
         timed("all_forks_%d" % args.forks, accounts, args.forks, args.repeat)
