@@ -5,6 +5,7 @@ only its host fails), and no session credential shows in the output, the reports
 
 import json
 import os
+import re
 import sys
 
 import pytest
@@ -64,11 +65,8 @@ def test_mfa_audit_over_the_organization(endpoint, organization, tmp_path):
     locked = organization["locked"]
     # only the locked account's host failed; the play went on for the others
     assert proc.returncode == 2, output
-    recap = " ".join(output[output.rindex("PLAY RECAP"):].split())
-    for account in organization["accounts"]:
-        failed = 1 if account is locked else 0
-        assert "%s : ok=" % account["name"] in recap
-        assert " failed=%d " % failed in recap.split("%s : " % account["name"])[1].split(" rescued=")[0] + " "
+    recap = dict(re.findall(r"^(\S+)\s+: ok=\d+ .* failed=(\d+) ", output[output.rindex("PLAY RECAP"):], re.M))
+    assert recap == {a["name"]: "1" if a is locked else "0" for a in organization["accounts"]}
     assert "Cannot assume arn:aws:iam::%s:role/%s for account %s" % (locked["id"], ACCESS_ROLE, locked["name"]) in output
 
     # every account's report holds that account's findings, and only them
@@ -152,6 +150,14 @@ def test_user_mfa_onboards_in_each_account(endpoint, tmp_path):
             "user_mfa_bootstrap_method": "Base32StringSeed"}}],
     }]))
     command = [os.path.join(BIN, "ansible-playbook"), "-i", str(source), "-f", "3", "-vvvv", str(playbook)]
+    # check mode: each host assumes its role (sts_assume_role runs, it changes nothing), predicts, creates nothing
+    checked = run(command + ["--check"], tmp_path)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    predicted = re.findall(r": ok=\d+\s+changed=(\d+)", checked.stdout)
+    assert len(predicted) == 3 and all(int(count) > 0 for count in predicted), checked.stdout
+    for account in org["accounts"]:
+        assert endpoint.assumed_client(account["id"], "iam").list_virtual_mfa_devices()["VirtualMFADevices"] == []
+    _assert_no_credential([("check-mode output", checked.stdout + checked.stderr)])
     proc = run(command, tmp_path)
     output = proc.stdout + proc.stderr
     assert proc.returncode == 0, output
