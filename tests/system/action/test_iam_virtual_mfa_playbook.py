@@ -85,7 +85,7 @@ def test_the_collection_group_defaults_apply_to_it_and_to_amazon_aws(endpoint, t
     keys = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
     playbook = [{"hosts": "localhost", "gather_facts": False,
                  "module_defaults": {"group/mfaops.iam.aws": {"endpoint_url": endpoint.url, "region": "us-east-1"}},
-                 "tasks": [{"name": "user", "amazon.aws.iam_user": {"name": "alice"}, "environment": keys},
+                 "tasks": [{"name": "user", "amazon.aws.iam_user": {"name": "alice", "state": "present"}, "environment": keys},
                            {"name": "t", "mfaops.iam.iam_virtual_mfa": {"name": "alice", "state": "enabled", "user": "alice",
                                                                         "bootstrap_file": str(tmp_path / "a.png")},
                             "environment": keys}]}]
@@ -94,7 +94,8 @@ def test_the_collection_group_defaults_apply_to_it_and_to_amazon_aws(endpoint, t
     env.update(ANSIBLE_COLLECTIONS_PATH=os.path.join(root, "build", "collections"), ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json",
                AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull)
     proc = subprocess.run([os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,", "-c", "local",
-                           str(tmp_path / "p.yml")], env=env, capture_output=True, text=True, timeout=300, check=False)
+                           "-e", "ansible_python_interpreter=%s" % sys.executable, str(tmp_path / "p.yml")],
+                          env=env, capture_output=True, text=True, timeout=300, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     result = json.loads(proc.stdout)["plays"][0]["tasks"][1]["hosts"]["localhost"]
     assert result["changed"] is True and result["virtual_mfa_device"]["user_name"] == "alice"

@@ -163,11 +163,18 @@ def needles(endpoint, png_dirs):
     return found
 
 
+# The playbooks themselves: their tasks hold the secret key as written (that is the point of the probe).
+PLAYBOOK_SOURCES = ("scenarios.yml", "rollback.yml")
+
+
 def haystacks(root, skip_dirs):
-    """Every file under ``root`` (bytes), except the bootstrap files, which hold seeds by design."""
+    """Every file under ``root`` (bytes), except the bootstrap files, which hold seeds by design, and the playbook
+    sources."""
     for directory, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if os.path.join(directory, d) not in skip_dirs]
         for name in files:
+            if name in PLAYBOOK_SOURCES:
+                continue
             path = os.path.join(directory, name)
             if not os.path.islink(path):
                 with open(path, "rb") as handle:
@@ -187,7 +194,8 @@ def totp_codes(endpoint, started, ended):
 
 def assert_no_leak(sources, found, codes):
     leaks = []
-    six_digits = re.compile(rb"(?<![0-9])[0-9]{6}(?![0-9])")
+    # Whole six-digit numbers; not the fractions of timestamps and durations (".134007"), which are six digits too.
+    six_digits = re.compile(rb"(?<![0-9.])[0-9]{6}(?![0-9])")
     for where, data in sources:
         for what, needle in found.items():
             if needle.encode() in data:
