@@ -10,7 +10,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export PYTHONPATH := $(CURDIR)/tests/support
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup demo test test-unit test-system test-sanity test-integration test-compat test-lint test-changelog test-docs bench docs build clean
+.PHONY: setup demo test test-unit test-system test-sanity test-integration test-compat test-lint test-changelog test-docs bench bench-engine bench-roles bench-org docs build clean
 
 setup: $(STAMP) $(COLLECTIONS)/ansible_collections/mfaops/iam
 
@@ -52,8 +52,20 @@ test-lint: setup
 # The converged iam_virtual_mfa loop is also measured on the last two-process release (1.0.0), for before/after.
 BENCH_BASELINE ?= 99de248
 
-bench: setup
+bench: bench-engine bench-roles bench-org
+
+# iam_virtual_mfa_info vs a boto3 loop and the AWS CLI; the converged iam_virtual_mfa loop, before/after.
+bench-engine: setup
 	$(BIN)/python tests/bench/run_bench.py --baseline $(BENCH_BASELINE) $(BENCH_ARGS)
+
+# The roles at 1,000 users next to one iam_virtual_mfa_info listing; first-time onboarding per user.
+bench-roles: setup
+	$(BIN)/python tests/bench/bench_user_mfa.py
+	$(BIN)/python tests/bench/bench_audit.py
+
+# mfa_audit over 20 accounts x 100 users: forks=10 vs forks=1 vs one account.
+bench-org: setup
+	$(BIN)/python tests/bench/bench_org_audit.py
 
 docs: setup
 	bash docs/build_docs.sh
