@@ -10,11 +10,33 @@ own worker process, so the overlay touches nothing else.
 """
 
 import contextlib
+import hashlib
+import json
 import os
 
 from ansible.errors import AnsibleActionFail
 
 from ansible_collections.amazon.aws.plugins.plugin_utils.base import AWSPluginBase
+
+
+# Clients built in this worker process, by what they were built from. ansible-core runs every item of a task's loop
+# in the same worker process, with a new action plugin each time: reusing the client spares each item botocore's
+# session set-up (loading and parsing the service model), most of a converged item's time. A new task is a new
+# worker process, which starts with none.
+_CLIENTS = {}
+_CONNECTION_OPTIONS = ("region", "endpoint_url", "access_key", "secret_key", "session_token", "profile",
+                       "validate_certs", "aws_ca_bundle", "aws_config")
+
+
+def _client_key(service, options, retry_decorator, extra_params):
+    material = {
+        "service": service,
+        "options": {name: options.get(name) for name in _CONNECTION_OPTIONS},
+        "environment": {name: value for name, value in os.environ.items() if name.startswith("AWS_")},
+        "retry": id(retry_decorator),
+        "extra": extra_params,
+    }
+    return hashlib.sha256(json.dumps(material, sort_keys=True, default=repr).encode()).hexdigest()
 
 
 class ControllerAWS(AWSPluginBase):
@@ -31,6 +53,13 @@ class ControllerAWS(AWSPluginBase):
 
     def get_option(self, name):
         return self._options.get(name)
+
+    def client(self, service, retry_decorator=None, **extra_params):
+        """amazon.aws's client, reused within this worker process for the same options and environment."""
+        key = _client_key(service, self._options, retry_decorator, extra_params)
+        if key not in _CLIENTS:
+            _CLIENTS[key] = super().client(service, retry_decorator=retry_decorator, **extra_params)
+        return _CLIENTS[key]
 
     def fail_task(self, message, exception=None, **result):
         """Fail the task with amazon.aws's wording for ``exception`` (a botocore error) and ``result`` added."""
