@@ -37,14 +37,12 @@ sys.path[:0] = [os.path.join(ROOT, "tests", "support")]
 import mfa_fleet  # noqa: E402  pylint: disable=wrong-import-position
 from mfaops_endpoint import Endpoint  # noqa: E402  pylint: disable=wrong-import-position
 
+from bench_playbooks import ansible_playbook, listing, play  # noqa: E402  pylint: disable=wrong-import-position
+
 TARGET_RATIO = 2.0
 ORPHANS = 20
 OLD_TEMPLATE = "roles/mfa_audit/templates/findings.json.j2"
 V1_KINDS = ("users_without_mfa", "orphaned_devices", "devices_missing_tags", "devices_of_users_not_matching_pattern")
-CREDENTIALS = {
-    "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1",
-    "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-}
 AUDIT_VARS = {"mfa_audit_required_tags": ["owner", "team"], "mfa_audit_user_name_pattern": "au[0-9]+"}
 
 
@@ -103,50 +101,6 @@ def build_account(endpoint, users):
 
 
 # ---------------------------------------------------------------------------------------------- the runs
-def environment(roles_path=None):
-    env = dict(os.environ, **CREDENTIALS)
-    env.update(
-        ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, "build", "collections"), ANSIBLE_PYTHON_INTERPRETER=sys.executable,
-        ANSIBLE_LOCALHOST_WARNING="false", ANSIBLE_NOCOLOR="1", ANSIBLE_STDOUT_CALLBACK="ansible.posix.json",
-    )
-    if roles_path:
-        env["ANSIBLE_ROLES_PATH"] = roles_path
-    return env
-
-
-def ansible_playbook(text, workdir, roles_path=None):
-    path = os.path.join(workdir, "playbook-%d.yml" % time.monotonic_ns())
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    binary = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
-    answer = subprocess.run([binary, "-i", "localhost,", "-c", "local", path], env=environment(roles_path),
-                            capture_output=True, text=True, check=False)
-    if answer.returncode != 0:
-        raise RuntimeError("ansible-playbook failed:\n%s\n%s" % (answer.stdout[-3000:], answer.stderr[-3000:]))
-    return json.loads(answer.stdout)
-
-
-def play(endpoint, tasks_or_roles):
-    return """\
-- hosts: localhost
-  gather_facts: false
-  module_defaults:
-    group/mfaops.iam.aws:
-      endpoint_url: "%s"
-      region: us-east-1
-%s""" % (endpoint.url, tasks_or_roles)
-
-
-def listing(endpoint, workers, workdir):
-    output = ansible_playbook(play(endpoint, """\
-  tasks:
-    - name: Every virtual MFA device with its tags
-      mfaops.iam.iam_virtual_mfa_info:
-        max_concurrency: %d
-""" % workers), workdir)
-    return len(output["plays"][0]["tasks"][0]["hosts"]["localhost"]["virtual_mfa_devices"])
-
-
 def audit(endpoint, workers, workdir, role="mfaops.iam.mfa_audit", roles_path=None):
     """Run an audit role; returns its JSON report."""
     report_dir = tempfile.mkdtemp(dir=workdir)
@@ -154,7 +108,7 @@ def audit(endpoint, workers, workdir, role="mfaops.iam.mfa_audit", roles_path=No
     if roles_path is None:
         role_vars["mfa_audit_max_concurrency"] = workers
     ansible_playbook(play(endpoint, "  roles:\n    - role: %s\n      vars: %s\n" % (role, json.dumps(role_vars))),
-                     workdir, roles_path)
+                     workdir, roles_path=roles_path)
     with open(os.path.join(report_dir, "mfa_audit.json"), encoding="utf-8") as handle:
         return json.load(handle)
 

@@ -38,13 +38,11 @@ sys.path[:0] = [os.path.join(ROOT, "tests", "support")]
 import mfa_fleet  # noqa: E402  pylint: disable=wrong-import-position
 from mfaops_endpoint import Endpoint  # noqa: E402  pylint: disable=wrong-import-position
 
+from bench_playbooks import ansible_playbook, listing, play  # noqa: E402  pylint: disable=wrong-import-position
+
 TARGET_RATIO = 3.0
 ROLE_TASKS = "roles/user_mfa/tasks/main.yml"
 CREATED = "2026-01-01T00:00:00Z"
-CREDENTIALS = {
-    "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1",
-    "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-}
 READS = ("List", "Get")
 
 
@@ -89,52 +87,6 @@ def build_account(endpoint, users, converged):
 
 
 # ---------------------------------------------------------------------------------------------- the runs
-def environment(roles_path=None):
-    env = dict(os.environ, **CREDENTIALS)
-    env.update(
-        ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, "build", "collections"), ANSIBLE_PYTHON_INTERPRETER=sys.executable,
-        ANSIBLE_LOCALHOST_WARNING="false", ANSIBLE_NOCOLOR="1", ANSIBLE_STDOUT_CALLBACK="ansible.posix.json",
-        ANSIBLE_DEPRECATION_WARNINGS="false",
-    )
-    if roles_path:
-        env["ANSIBLE_ROLES_PATH"] = roles_path
-    return env
-
-
-def ansible_playbook(text, workdir, roles_path=None):
-    path = os.path.join(workdir, "playbook-%d.yml" % time.monotonic_ns())
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    binary = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
-    answer = subprocess.run([binary, "-i", "localhost,", "-c", "local", path], env=environment(roles_path),
-                            capture_output=True, text=True, check=False)
-    if answer.returncode != 0:
-        raise RuntimeError("ansible-playbook failed:\n%s\n%s" % (answer.stdout[-3000:], answer.stderr[-3000:]))
-    return json.loads(answer.stdout)
-
-
-def play(endpoint, body):
-    return """\
-- hosts: localhost
-  gather_facts: false
-  module_defaults:
-    group/mfaops.iam.aws:
-      endpoint_url: "%s"
-      region: us-east-1
-%s""" % (endpoint.url, body)
-
-
-def listing(endpoint, workers, workdir):
-    """One iam_virtual_mfa_info listing with tags; returns how many devices it saw."""
-    output = ansible_playbook(play(endpoint, """\
-  tasks:
-    - name: Every virtual MFA device with its tags
-      mfaops.iam.iam_virtual_mfa_info:
-        max_concurrency: %d
-""" % workers), workdir)
-    return len(output["plays"][0]["tasks"][0]["hosts"]["localhost"]["virtual_mfa_devices"])
-
-
 def role(endpoint, workdir, users, workers, name="mfaops.iam.user_mfa", roles_path=None):
     """The role over ``users`` user names; returns (play stats, bootstrap directory, published facts or None)."""
     bootstrap = tempfile.mkdtemp(dir=workdir, prefix="bootstrap-")
@@ -151,7 +103,7 @@ def role(endpoint, workdir, users, workers, name="mfaops.iam.user_mfa", roles_pa
     - %s
   roles:
     - role: %s
-""" % (vars_file, name)), workdir, roles_path)
+""" % (vars_file, name)), workdir, roles_path=roles_path)
     facts = None
     for task in output["plays"][0]["tasks"]:
         result = task["hosts"].get("localhost", {})

@@ -39,14 +39,12 @@ sys.path[:0] = [os.path.join(ROOT, "tests", "support"), os.path.join(ROOT, "buil
 import mfa_fleet  # noqa: E402  pylint: disable=wrong-import-position
 from mfaops_endpoint import Endpoint  # noqa: E402  pylint: disable=wrong-import-position
 
+from bench_playbooks import CREDENTIALS, ansible_playbook, environment  # noqa: E402  pylint: disable=wrong-import-position
+
 CLI_VENV = os.path.join(ROOT, "build", "bench", "awscli-venv")
 TARGET_VS_BOTO3 = 4.0
 TARGET_VS_CLI = 20.0
 CONVERGED_DEVICES = 100
-CREDENTIALS = {
-    "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1",
-    "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-}
 
 
 def parse_args(argv=None):
@@ -90,30 +88,6 @@ class Phase:
 
     def spread(self):
         return "" if len(self.runs) < 2 else "  [runs: %s]" % ", ".join("%.2f" % run for run in self.runs)
-
-
-def environment(collections=None):
-    env = dict(os.environ, **CREDENTIALS)
-    env.update(
-        ANSIBLE_COLLECTIONS_PATH=collections or os.path.join(ROOT, "build", "collections"),
-        ANSIBLE_PYTHON_INTERPRETER=sys.executable,
-        ANSIBLE_LOCALHOST_WARNING="false", ANSIBLE_NOCOLOR="1", ANSIBLE_STDOUT_CALLBACK="ansible.posix.json",
-        PYTHONPATH=os.pathsep.join([os.path.join(ROOT, "tests", "support"), env.get("PYTHONPATH", "")]),
-    )
-    return env
-
-
-def ansible_playbook(playbook_text, workdir, collections=None):
-    """Run a playbook on localhost; returns its JSON (ansible.posix.json callback)."""
-    path = os.path.join(workdir, "playbook-%d.yml" % time.monotonic_ns())
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(playbook_text)
-    binary = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
-    answer = subprocess.run([binary, "-i", "localhost,", "-c", "local", path], env=environment(collections),
-                            capture_output=True, text=True, check=False)
-    if answer.returncode != 0:
-        raise RuntimeError("ansible-playbook failed:\n%s\n%s" % (answer.stdout[-3000:], answer.stderr[-3000:]))
-    return json.loads(answer.stdout)
 
 
 def info_entry_point(endpoint, workers):
