@@ -23,12 +23,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -37,7 +34,7 @@ sys.path[:0] = [os.path.join(ROOT, "tests", "support")]
 import mfa_fleet  # noqa: E402  pylint: disable=wrong-import-position
 from mfaops_endpoint import Endpoint  # noqa: E402  pylint: disable=wrong-import-position
 
-from bench_playbooks import ansible_playbook, listing, play  # noqa: E402  pylint: disable=wrong-import-position
+from bench_playbooks import Timer, ansible_playbook, listing, play  # noqa: E402  pylint: disable=wrong-import-position
 
 TARGET_RATIO = 2.0
 ORPHANS = 20
@@ -131,30 +128,6 @@ def _exists_at(commit):
                           capture_output=True, check=False).returncode == 0
 
 
-class Timer:
-    """Wall times and IAM calls of one kind of run."""
-
-    def __init__(self, endpoint, label):
-        self.endpoint, self.label, self.runs, self.calls = endpoint, label, [], Counter()
-
-    def run(self, function, *args, **kwargs):
-        self.endpoint.clear_requests()
-        started = time.perf_counter()
-        result = function(*args, **kwargs)
-        self.runs.append(time.perf_counter() - started)
-        self.calls = Counter(request["action"] for request in self.endpoint.requests())
-        return result
-
-    @property
-    def seconds(self):
-        return statistics.median(self.runs)
-
-    def line(self):
-        calls = ", ".join("%s %d" % item for item in sorted(self.calls.items()))
-        runs = "  [runs: %s]" % ", ".join("%.2f" % run for run in self.runs) if len(self.runs) > 1 else ""
-        return "%-46s %8.2fs   %d (%s)%s" % (self.label, self.seconds, sum(self.calls.values()), calls, runs)
-
-
 def same_findings(old, new):
     """The findings of the kinds both reports have, orphans' first-seen dates apart (each report is a first run)."""
     def strip(report):
@@ -167,15 +140,15 @@ def same_findings(old, new):
 def measure(args, endpoint, workdir, users, with_old):
     print("building %s ..." % build_account(endpoint, users), flush=True)
     endpoint.set_faults(latency_ms=args.latency_ms)
-    timers = [Timer(endpoint, "iam_virtual_mfa_info listing, %d users" % users),
-              Timer(endpoint, "mfa_audit role, %d users" % users)]
+    timers = [Timer(endpoint, "iam_virtual_mfa_info listing, %d users" % users, width=46),
+              Timer(endpoint, "mfa_audit role, %d users" % users, width=46)]
     for _repetition in range(args.repeat):
         timers[0].run(listing, endpoint, args.workers, workdir)
         report = timers[1].run(audit, endpoint, args.workers, workdir)
     problems = []
     if with_old:
         roles_path, ref = old_role(os.path.join(workdir, "old-%d" % users), args.old_ref)
-        old = Timer(endpoint, "former mfa_audit role (%s), %d users" % (ref[:12], users))
+        old = Timer(endpoint, "former mfa_audit role (%s), %d users" % (ref[:12], users), width=46)
         old_report = old.run(audit, endpoint, args.workers, workdir, role="mfa_audit", roles_path=roles_path)
         timers.append(old)
         if not same_findings(old_report, report):

@@ -1,13 +1,16 @@
 """What the benchmarks share: the environment of an ansible-playbook run against the local endpoint, running one
-playbook on localhost (JSON callback), the play header with the collection's group defaults, one listing."""
+playbook on localhost (JSON callback), the play header with the collection's group defaults, one listing, and a
+timer of runs with their IAM calls."""
 
 from __future__ import annotations
 
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CREDENTIALS = {
@@ -64,3 +67,34 @@ def listing(endpoint, workers, workdir):
         max_concurrency: %d
 """ % workers), workdir)
     return len(output["plays"][0]["tasks"][0]["hosts"]["localhost"]["virtual_mfa_devices"])
+
+
+READS = ("List", "Get")
+
+
+class Timer:
+    """Wall times (median of the runs) and the IAM calls of the last run of one kind of run."""
+
+    def __init__(self, endpoint, label, width=58):
+        self.endpoint, self.label, self.width, self.runs, self.calls = endpoint, label, width, [], Counter()
+
+    def run(self, function, *args, **kwargs):
+        self.endpoint.clear_requests()
+        started = time.perf_counter()
+        result = function(*args, **kwargs)
+        self.runs.append(time.perf_counter() - started)
+        self.calls = Counter(request["action"] for request in self.endpoint.requests())
+        return result
+
+    @property
+    def seconds(self):
+        return statistics.median(self.runs)
+
+    @property
+    def writes(self):
+        return sum(count for action, count in self.calls.items() if not action.startswith(READS))
+
+    def line(self):
+        calls = ", ".join("%s %d" % item for item in sorted(self.calls.items()))
+        runs = "  [runs: %s]" % ", ".join("%.2f" % run for run in self.runs) if len(self.runs) > 1 else ""
+        return "%-*s %8.2fs   %d (%s)%s" % (self.width, self.label, self.seconds, sum(self.calls.values()), calls, runs)

@@ -24,12 +24,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -38,12 +36,11 @@ sys.path[:0] = [os.path.join(ROOT, "tests", "support")]
 import mfa_fleet  # noqa: E402  pylint: disable=wrong-import-position
 from mfaops_endpoint import Endpoint  # noqa: E402  pylint: disable=wrong-import-position
 
-from bench_playbooks import ansible_playbook, listing, play  # noqa: E402  pylint: disable=wrong-import-position
+from bench_playbooks import Timer, ansible_playbook, listing, play  # noqa: E402  pylint: disable=wrong-import-position
 
 TARGET_RATIO = 3.0
 ROLE_TASKS = "roles/user_mfa/tasks/main.yml"
 CREATED = "2026-01-01T00:00:00Z"
-READS = ("List", "Get")
 
 
 def parse_args(argv=None):
@@ -130,34 +127,6 @@ def old_role(workdir, ref):
     archive = subprocess.run(["git", "archive", ref, "roles/user_mfa"], cwd=ROOT, capture_output=True, check=True).stdout
     subprocess.run(["tar", "-x", "--strip-components=1", "-C", roles], input=archive, check=True)
     return roles, ref
-
-
-class Timer:
-    """Wall times and IAM calls of one kind of run."""
-
-    def __init__(self, endpoint, label):
-        self.endpoint, self.label, self.runs, self.calls = endpoint, label, [], Counter()
-
-    def run(self, function, *args, **kwargs):
-        self.endpoint.clear_requests()
-        started = time.perf_counter()
-        result = function(*args, **kwargs)
-        self.runs.append(time.perf_counter() - started)
-        self.calls = Counter(request["action"] for request in self.endpoint.requests())
-        return result
-
-    @property
-    def seconds(self):
-        return statistics.median(self.runs)
-
-    @property
-    def writes(self):
-        return sum(count for action, count in self.calls.items() if not action.startswith(READS))
-
-    def line(self):
-        calls = ", ".join("%s %d" % item for item in sorted(self.calls.items()))
-        runs = "  [runs: %s]" % ", ".join("%.2f" % run for run in self.runs) if len(self.runs) > 1 else ""
-        return "%-58s %8.2fs   %d (%s)%s" % (self.label, self.seconds, sum(self.calls.values()), calls, runs)
 
 
 # ---------------------------------------------------------------------------------------------- measurements

@@ -27,11 +27,6 @@ class DeviceId:
         self.path = path
         self.serial_number = serial_number
 
-    @property
-    def arn_suffix(self):
-        """The end of the serial number, ``:mfa<path><name>``; identifies the device within one account."""
-        return ":mfa%s%s" % (self.path, self.name)
-
     def matches(self, serial_number):
         """True for this device's serial number: the same path and name, compared as parsed (a suffix test would take
         a device at path /x:mfa/ for one at /)."""

@@ -10,9 +10,9 @@ from .identity import name_problem
 from .identity import path_problem
 from .identity import serial_problem
 from .identity import user_problem
+from .plan import MAX_TAGS
 from .totp import normalize_seed
 
-from .plan import MAX_TAGS  # noqa: E402 pylint: disable=wrong-import-position
 _CODE = re.compile(r"\d{6}", re.ASCII)
 # IAM tag keys and values: [\p{L}\p{Z}\p{N}_.:/=+\-@] (letters, separators such as spaces, numbers, and these).
 _TAG_PUNCTUATION = frozenset("_.:/=+-@")
