@@ -207,11 +207,22 @@ def test_reassign_without_a_seed_does_not_suggest_recreate(run, create, users):
     assert "on_missing_seed" not in result["msg"]
 
 
-def test_the_task_environment_keyword_reaches_the_aws_options(run, endpoint, create):
-    """AWS_REGION from the task's environment: keyword, read on the controller (the connection still works)."""
+def test_the_task_environment_keyword_reaches_the_aws_options(endpoint, create, monkeypatch, tmp_path):
+    """The credentials and region come only from the task's environment: keyword, read on the controller. The
+    controller's own environment holds none and points at no config file: were the keyword ignored, botocore would
+    find no credentials and the task would fail."""
+    from action_harness import run_action  # pylint: disable=import-outside-toplevel
     create(name="alice")
-    result = run(name="alice", environment={"AWS_DEFAULT_REGION": "eu-west-1"})
+    for name in [name for name in os.environ if name.startswith("AWS_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    environment = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "eu-west-1"}
+    result = run_action({"name": "alice", "endpoint_url": endpoint.url}, environment=environment)
+    assert not result.get("failed"), result.get("msg")
     assert result["changed"] is False and result["virtual_mfa_device"]["name"] == "alice"
+    ignored = run_action({"name": "alice", "endpoint_url": endpoint.url})
+    assert ignored.get("failed") is True  # the same task without the keyword: no credentials
 
 
 # retries ------------------------------------------------------------------------------------ one layer, not two
