@@ -1,5 +1,6 @@
 # mfaops.iam: one entry point for set-up, demo, tests, benchmark, docs and the release tarball.
-# Everything is installed from PyPI into .venv; nothing outside the project tree is needed but Python 3.11.
+# Everything is installed from PyPI into .venv (`make build`: into build/buildenv, ansible-core alone); nothing outside
+# the project tree is needed but Python 3.11.
 
 PYTHON ?= python3
 VENV := .venv
@@ -70,9 +71,20 @@ bench-org: setup
 docs: setup
 	bash docs/build_docs.sh
 
-build: setup
+# The release tarball needs ansible-galaxy only: a small venv with just ansible-core (build/buildenv, 70 MB; the
+# development venv is 980 MB), made once and reused (`make clean` or removing it picks up a new BUILD_CORE).
+BUILDENV := build/buildenv
+BUILD_CORE ?= ansible-core>=2.19,<2.20
+
+$(BUILDENV)/.installed:
+	rm -rf $(BUILDENV)
+	$(PYTHON) -m venv $(BUILDENV)
+	$(BUILDENV)/bin/python -m pip install --quiet '$(BUILD_CORE)'
+	echo '$(BUILD_CORE)' > $@
+
+build: $(BUILDENV)/.installed
 	mkdir -p build/dist
-	$(BIN)/ansible-galaxy collection build --force --output-path build/dist .
+	$(BUILDENV)/bin/ansible-galaxy collection build --force --output-path build/dist .
 
 clean:
 	rm -rf build tests/output docs/build .pytest_cache

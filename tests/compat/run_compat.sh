@@ -4,6 +4,8 @@
 #   core2.17-aws9  ansible-core 2.17.x with amazon.aws 9.x (the floors of meta/runtime.yml and galaxy.yml), Python 3.11
 #   newest         the newest `ansible` package with the ansible-core and amazon.aws it brings, Python 3.13 (3.12 if
 #                  3.13 is missing; ansible-core 2.20/2.21 run on 3.12-3.14, pip takes the newest that fits)
+# Both amazon.aws versions must be inside galaxy.yml's dependency range (its lower bound and its upper bound, below the
+# next major after the newest tested): a newer major fails the stage until the bound is raised.
 # amazon.aws 9 ships only inside the `ansible` 11.x package, which pins ansible-core 2.18: its wheel is downloaded and
 # amazon.aws alone is extracted from it beside the venv (the venv holds no other collection and no broken dependency).
 # Each combination has its venv in build/compat/<name>/venv with requirements.txt, the endpoint's moto[server] and the
@@ -79,6 +81,17 @@ show_versions() {
   echo "boto3/botocore/moto: $("$dir/venv/bin/python" -c 'import boto3, botocore, moto; print(boto3.__version__, botocore.__version__, moto.__version__)')"
   echo "ansible-galaxy collection list amazon.aws:"
   ANSIBLE_COLLECTIONS_PATH=$dir/collections "$dir/venv/bin/ansible-galaxy" collection list amazon.aws 2>&1 | sed 's/^/  /'
+  # galaxy.yml's amazon.aws range is what this stage tests: every combination's amazon.aws must be inside it (newest
+  # past the upper bound means a new major came out: raise the bound once this stage has passed on it).
+  "$dir/venv/bin/python" - "$aws_version" <<'PY' || return 1
+import sys, yaml
+from ansible.galaxy.dependency_resolution.versioning import meets_requirements
+wanted = yaml.safe_load(open("galaxy.yml"))["dependencies"]["amazon.aws"]
+if not meets_requirements(sys.argv[1], wanted):
+    sys.exit("compat: amazon.aws %s is outside galaxy.yml's range %r: run this stage on it, then move the bound"
+             % (sys.argv[1], wanted))
+print("amazon.aws %s is inside galaxy.yml's range %s" % (sys.argv[1], wanted))
+PY
   if [ -n "${expect[$name]}" ]; then
     read -r want_core want_aws <<<"${expect[$name]}"
     if [[ $core != "$want_core"* || $aws_version != "$want_aws"* ]]; then

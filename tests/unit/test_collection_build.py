@@ -11,6 +11,7 @@ import sys
 import tarfile
 
 import pytest
+import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.dirname(sys.executable)
@@ -27,7 +28,7 @@ EXCLUDED_FILES = {
 # What a user, AWX and ansible-builder need from the artifact.
 REQUIRED_FILES = (
     "MANIFEST.json", "FILES.json", "meta/runtime.yml", "meta/execution-environment.yml", "requirements.txt",
-    "plugins/modules/iam_virtual_mfa.py", "plugins/action/iam_virtual_mfa.py",
+    "plugins/modules/iam_virtual_mfa.py", "plugins/action/iam_virtual_mfa.py", "COPYING", "README.md",
 )
 
 
@@ -36,12 +37,13 @@ def _tool(name):
     return path if os.path.exists(path) else name
 
 
-def _collection_version():
+def _galaxy():
     with open(os.path.join(ROOT, "galaxy.yml"), encoding="utf-8") as handle:
-        for line in handle:
-            if line.startswith("version:"):
-                return line.split(":", 1)[1].strip().strip("'\"")
-    raise AssertionError("galaxy.yml has no version")
+        return yaml.safe_load(handle)
+
+
+def _collection_version():
+    return _galaxy()["version"]
 
 
 @pytest.fixture(scope="module")
@@ -108,8 +110,21 @@ def test_manifest_names_the_dependency(artifact):
     _tarball, _members, manifest = artifact
     info = manifest["collection_info"]
     assert (info["namespace"], info["name"], info["version"]) == ("mfaops", "iam", _collection_version())
-    assert info["dependencies"] == {"amazon.aws": ">=9.0.0"}
-    assert info["license"] == ["GPL-3.0-or-later"]
+    # amazon.aws 9 up to the next major after the newest the compat stage tested (tests/compat/run_compat.sh)
+    assert info["dependencies"] == {"amazon.aws": ">=9.0.0,<12.0.0"}
+    for key in ("repository", "documentation", "homepage", "issues"):
+        assert info[key].startswith("https://github.com/mfaops/mfaops.iam"), key
+
+
+def test_licence_ships(artifact):
+    """COPYING is the GPL v3 that every file's header points to, in the artifact and named by its MANIFEST.json."""
+    tarball, members, manifest = artifact
+    assert manifest["collection_info"]["license_file"] == "COPYING"
+    assert members["COPYING"].isfile()
+    with tarfile.open(tarball) as archive:
+        text = archive.extractfile("COPYING").read().decode("utf-8")
+    assert text.lstrip().startswith("GNU GENERAL PUBLIC LICENSE")
+    assert "Version 3, 29 June 2007" in text and "END OF TERMS AND CONDITIONS" in text
 
 
 def test_installed_artifact_documents_its_modules(artifact, tmp_path):
