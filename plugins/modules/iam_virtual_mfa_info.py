@@ -194,21 +194,20 @@ import re
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa import api
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import CLIENT_CONFIG
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import RETRY
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import MFAError
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.identity import is_virtual_device_serial
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.identity import name_problem
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.identity import user_problem
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.listing import ASSIGNMENT_STATUS
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.listing import add_tags
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.listing import list_devices
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.tag_fetch import DEFAULT_WORKERS
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.tag_fetch import MAX_WORKERS
-from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.tag_fetch import fetch_tags
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.tag_fetch import pool_config
-from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.transform import device_from_listing
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.validate import tag_type_problem
 
-ASSIGNMENT_STATUS = {"any": "Any", "assigned": "Assigned", "unassigned": "Unassigned"}
 _PATH_PREFIX = re.compile(r"/[\x21-\x7E]{0,511}")
 
 
@@ -257,46 +256,6 @@ def first_problem(params):
     return None
 
 
-def _listing_matches(device, params):
-    """The filters that need no tags (so no call): name, path_prefix, serial_number, user_name."""
-    return (
-        (params["name"] is None or device["name"] == params["name"])
-        and (params["path_prefix"] is None or device["path"].startswith(params["path_prefix"]))
-        and (params["serial_number"] is None or device["serial_number"] == params["serial_number"])
-        and (params["user_name"] is None or device["user_name"] == params["user_name"])
-    )
-
-
-def _tags_match(tags, wanted):
-    return all(key in tags and tags[key] == value for key, value in wanted.items())
-
-
-def list_devices(client, params):
-    """The devices left by the filters that need no tags; ListVirtualMFADevices a page of 1,000 at a time."""
-    status = params["assignment_status"]
-    if params["user_name"] is not None:
-        if status == "unassigned":
-            return []
-        status = "assigned"  # only assigned devices have a user: IAM need not list the others
-    devices = []
-    for entry in api.iter_virtual_mfa_devices(client, ASSIGNMENT_STATUS[status]):
-        device = device_from_listing(entry)
-        if _listing_matches(device, params):
-            devices.append(device)
-            if params["serial_number"] is not None:
-                break  # serial numbers are unique: no further page is needed
-    return devices
-
-
-def add_tags(client, devices, params):
-    """The devices with their tags, filtered by O(tags); devices deleted meanwhile are left out."""
-    tags = fetch_tags(client, [device["serial_number"] for device in devices], params["max_concurrency"])
-    tagged = [dict(device, tags=tags[device["serial_number"]]) for device in devices if tags[device["serial_number"]] is not None]
-    if params["tags"]:
-        tagged = [device for device in tagged if _tags_match(device["tags"], params["tags"])]
-    return tagged
-
-
 def main():
     module = AnsibleAWSModule(argument_spec=argument_spec(), supports_check_mode=True)
     params = module.params
@@ -309,7 +268,7 @@ def main():
     try:
         devices = list_devices(client, params)
         if params["include_tags"] or params["tags"]:
-            devices = add_tags(client, devices, params)
+            devices = add_tags(client, devices, params, params["max_concurrency"])
     except MFAError as e:
         if e.exception:
             module.fail_json_aws(e.exception, msg=e.message)
