@@ -509,6 +509,50 @@ def test_organizations_calls_through_the_endpoint(endpoint):
         endpoint.assumed_client(first)
 
 
+def test_organizations_takes_every_name_it_allows_and_refuses_the_others(endpoint):
+    """Account names: 1-50 printable ASCII characters ({{ }}, /, .., twins included); OU names: 1-128 characters of
+    any kind, unique among the OU's siblings only (moto refused a name any OU held, and took sibling twins)."""
+    printable = "".join(chr(code) for code in range(0x20, 0x7F))
+    names = [printable[:50], printable[50:], "{{lookup('pipe','touch pwn')}}", "../escape", "victim/.", "..",
+             "dup", "dup"]
+    org = endpoint.create_organization(names=names, ou_names=())
+    orgs = endpoint.boto3_client("organizations", config=NO_RETRY)
+    for account, name in zip(org["accounts"], names):
+        assert account["name"] == orgs.describe_account(AccountId=account["id"])["Account"]["Name"] == name
+    assert sorted(a["Name"] for a in orgs.list_accounts()["Accounts"]) == sorted(names + ["master"])
+    for bad, reason in (("x" * 51, "MAX_LENGTH_EXCEEDED"), ("caf\u00e9", "INVALID_PATTERN"),
+                        ("tab\there", "INVALID_PATTERN")):
+        code, status, message = error_of(orgs.create_account, AccountName=bad, Email="bad@example.com")
+        assert (code, status) == ("InvalidInputException", 400) and reason in message
+
+    def ou(parent, name):
+        return orgs.create_organizational_unit(ParentId=parent, Name=name)["OrganizationalUnit"]["Id"]
+
+    def name_of(ou_id):
+        return orgs.describe_organizational_unit(OrganizationalUnitId=ou_id)["OrganizationalUnit"]["Name"]
+
+    def rename(ou_id, name):
+        return orgs.update_organizational_unit(OrganizationalUnitId=ou_id, Name=name)["OrganizationalUnit"]["Name"]
+
+    root = org["root_id"]
+    prod = ou(root, "Prod")
+    web = ou(prod, "Web")
+    for name in ("Prod/Web", "..", "{{ x }}", "x" * 128, "\u65e5\u672c \t", "prod"):
+        assert name_of(ou(root, name)) == name
+    legacy = ou(root, "Legacy")
+    # a name another parent's OU holds is free here, for a rename as for a creation
+    assert rename(legacy, "Web") == "Web"
+    assert error_of(ou, root, "Web")[0] == "DuplicateOrganizationalUnitException"
+    assert error_of(ou, prod, "Web")[0] == "DuplicateOrganizationalUnitException"
+    ou(prod, "Api")
+    assert error_of(rename, web, "Api")[0] == "DuplicateOrganizationalUnitException"
+    assert rename(web, "Web2") == "Web2"
+    code, status, message = error_of(ou, root, "x" * 129)
+    assert (code, status) == ("InvalidInputException", 400) and "MAX_LENGTH_EXCEEDED" in message
+    children = orgs.list_organizational_units_for_parent(ParentId=prod)["OrganizationalUnits"]
+    assert sorted(child["Name"] for child in children) == ["Api", "Web2"]
+
+
 def test_assumed_role_acts_in_the_other_account(endpoint, iam):
     org = endpoint.create_organization(accounts=2, ou_names=())
     member = org["accounts"][1]["id"]

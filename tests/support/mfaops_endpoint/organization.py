@@ -12,9 +12,14 @@ ACCESS_ROLE = "OrganizationAccountAccessRole"
 
 
 def create_organization(organizations, accounts: int = 20, ou_names=("Production", "Development"),
-                        name_prefix: str = "member", tags: dict[str, str] | None = None) -> dict:
+                        name_prefix: str = "member", tags: dict[str, str] | None = None,
+                        names: list[str] | None = None) -> dict:
     """Create an organization (feature set ALL) with `accounts` member accounts spread round-robin over one OU per
     name of `ou_names` under the root (none: all accounts stay under the root), each tagged with `tags`.
+
+    `names`, if given, are the accounts' names (any that Organizations allows, repeats included; `accounts` is then
+    their number), with e-mail addresses account-000@example.com, ...; otherwise the names are
+    `<name_prefix>-000`, ... with `<name>@example.com`.
 
     `organizations` is a boto3 Organizations client of the management account (the default 123456789012).
     Returns {"id", "root_id", "ous": {name: ou id}, "accounts": [{"id", "name", "email", "ou"}]} where "ou" is the
@@ -28,9 +33,9 @@ def create_organization(organizations, accounts: int = 20, ou_names=("Production
     }
     tag_list = [{"Key": k, "Value": v} for k, v in (tags or {}).items()]
     created = []
-    for i in range(accounts):
-        name = f"{name_prefix}-{i:03d}"
-        email = f"{name}@example.com"
+    for i in range(accounts if names is None else len(names)):
+        name = f"{name_prefix}-{i:03d}" if names is None else names[i]
+        email = f"{name}@example.com" if names is None else f"account-{i:03d}@example.com"
         kwargs = {"Tags": tag_list} if tag_list else {}
         status = organizations.create_account(AccountName=name, Email=email, **kwargs)["CreateAccountStatus"]
         ou = list(ous)[i % len(ous)] if ous else None

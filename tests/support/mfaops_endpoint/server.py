@@ -21,7 +21,7 @@ from xml.sax.saxutils import escape
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from . import accounts, control, credential_report, iam_fidelity, root_mfa
+from . import accounts, control, credential_report, iam_fidelity, organizations_fidelity, root_mfa
 from .faults import Faults
 from .request_log import RequestLog
 
@@ -29,7 +29,7 @@ SCOPE = re.compile(r"/([a-z0-9-]+)/aws4_request")
 IAM_VERSION = "2010-05-08"
 STS_VERSION = "2011-06-15"
 VERSIONS = {IAM_VERSION: "iam", STS_VERSION: "sts"}
-PATCHES = (iam_fidelity, root_mfa, credential_report)  # each has install(), patching moto in place
+PATCHES = (iam_fidelity, root_mfa, credential_report, organizations_fidelity)  # each install() patches moto in place
 
 
 def iam_error(status: int, code: str, message: str, service: str = "iam") -> tuple[str, list, bytes]:
