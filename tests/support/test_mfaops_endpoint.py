@@ -869,3 +869,18 @@ def test_list_service_specific_credentials_answers_for_amazon_aws_iam_user(iam):
     with pytest.raises(botocore.exceptions.ClientError) as error:
         iam.list_service_specific_credentials(UserName="nobody")
     assert error.value.response["Error"]["Code"] == "NoSuchEntity"
+
+
+def test_the_totp_clock_offset_moves_the_accepted_window(iam, endpoint):
+    """POST clock: the endpoint judges codes at real time + offset; the pair of the real current window is then
+    refused and the pair of the offset window accepted. A reset sets the offset back to 0."""
+    serial, seed = make_device(iam, name="clocked")
+    iam.create_user(UserName="clocked")
+    try:
+        endpoint.set_clock_offset(300)
+        with pytest.raises(botocore.exceptions.ClientError, match="InvalidAuthenticationCode"):
+            iam.enable_mfa_device(UserName="clocked", SerialNumber=serial, **codes(seed))
+        iam.enable_mfa_device(UserName="clocked", SerialNumber=serial, **codes(seed, 10))
+    finally:
+        endpoint.reset()
+    assert endpoint.set_clock_offset(0) == {"offset_seconds": 0.0}

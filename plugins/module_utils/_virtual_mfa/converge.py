@@ -38,11 +38,12 @@ class DeliveryError(Exception):
 
 class DeviceTask:
     def __init__(self, client, params, check_mode, ident, lookup, user=None, sink=None, seed=None,
-                 account_lookup=None, sleep=time.sleep, now=time.time):
+                 account_lookup=None, sleep=None, now=None):
         """``lookup``: a lookup.Lookup; ``user``: the GetUser answer for state=enabled; ``sink``: the bootstrap file
         (``refusal`` -- why no device may be created, or None --, ``write(serial, seed)``, ``describe()``);
         ``seed``: a seed held on the controller (normalized), or None; ``account_lookup()``: (partition, account
-        id), to predict a new device's serial number in check mode."""
+        id), to predict a new device's serial number in check mode; ``sleep`` and ``now``: the clock (default: the
+        ``time`` module's, looked up when the task is made)."""
         self.client = client
         self.params = params
         self.check_mode = check_mode
@@ -52,9 +53,9 @@ class DeviceTask:
         self.user = user
         self.sink = sink
         self.account_lookup = account_lookup
-        self.sleep = sleep
-        self.now = now
-        self.clock = CodeClock(seed, sleep, now) if seed else None
+        self.sleep = sleep or time.sleep
+        self.now = now or time.time
+        self.clock = CodeClock(seed, self.sleep, self.now) if seed else None
         self.hand_codes = None
         if params.get("authentication_code_1"):
             self.hand_codes = (params["authentication_code_1"], params["authentication_code_2"])

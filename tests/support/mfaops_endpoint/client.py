@@ -145,6 +145,10 @@ class Endpoint:
     def reset(self) -> None:
         control(self.url, "POST", "reset")
 
+    def set_clock_offset(self, seconds: float) -> dict:
+        """Move the endpoint's TOTP clock ``seconds`` ahead of the real clock (see totp.py)."""
+        return control(self.url, "POST", "clock", {"offset_seconds": seconds})
+
     def seeds(self) -> dict[str, str]:
         return control(self.url, "GET", "seeds")
 

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs
 
 from moto.core.exceptions import ServiceException
 
-from . import iam_fidelity, other_devices, root_mfa
+from . import iam_fidelity, other_devices, root_mfa, totp
 
 STATUS_OF_IAM_ERROR = {"NoSuchEntity": 404, "ValidationError": 400}  # others (EntityAlreadyExists, LimitExceeded): 409
 
@@ -25,7 +25,16 @@ def _reset(app) -> dict:
         moto_api_backend.reset()
     app.log.clear()
     app.faults.reset()
+    totp.CLOCK["offset_seconds"] = 0.0
     return {"status": "ok"}
+
+
+def _clock(body: dict) -> tuple[int, object]:
+    offset = body.get("offset_seconds")
+    if isinstance(offset, bool) or not isinstance(offset, (int, float)) or offset < 0:
+        return 400, {"error": "offset_seconds must be a number >= 0"}
+    totp.CLOCK["offset_seconds"] = float(offset)
+    return 200, dict(totp.CLOCK)
 
 
 def _faults(app, body: dict) -> tuple[int, object]:
@@ -64,6 +73,10 @@ def route(app, method: str, name: str, query: dict, body: dict) -> tuple[int, ob
         return _faults(app, body)
     if (method, name) == ("POST", "reset"):
         return 200, _reset(app)
+    if (method, name) == ("GET", "clock"):
+        return 200, dict(totp.CLOCK)
+    if (method, name) == ("POST", "clock"):
+        return _clock(body)
     if (method, name) == ("GET", "seeds"):
         return 200, iam_fidelity.seeds()
     if (method, name) == ("POST", "mfa_devices"):

@@ -11,6 +11,10 @@ The model (what IAM does, as far as the endpoint can tell; see shared/IAM-FACTS.
   InvalidAuthenticationCode (403), even after DeactivateMFADevice. A caller that needs two calls in a row (enable,
   then resync) must wait for fresh windows. Windows are remembered on the device, so deleting and recreating a device
   (new seed) starts afresh, and so does a reset of the endpoint.
+
+The endpoint's TOTP clock is the real clock plus ``CLOCK["offset_seconds"]`` (control API ``POST clock``), so that
+tests can move it forward together with the clock they inject into the code under test instead of waiting for real
+30-second windows. A reset sets it back to 0.
 """
 
 from __future__ import annotations
@@ -23,6 +27,12 @@ from moto.iam.exceptions import IAMException, ValidationError
 
 CODE_RE = re.compile(r"[0-9]{6}")
 DRIFT_WINDOWS = 1  # the second code may be one window early or late
+CLOCK = {"offset_seconds": 0.0}
+
+
+def now() -> float:
+    """The endpoint's TOTP time: the real clock plus the offset tests set."""
+    return time.time() + CLOCK["offset_seconds"]
 
 
 class InvalidAuthenticationCode(IAMException):
@@ -49,9 +59,9 @@ def check_codes(device, code1: str, code2: str) -> None:
         if not CODE_RE.fullmatch(code or ""):
             raise _malformed(code, field)
     totp = pyotp.TOTP(device.base32_string_seed)  # 30 s, 6 digits, SHA1
-    now = int(time.time()) // 30
+    current = int(now()) // 30
     spent = _spent(device)
-    for window in range(now - DRIFT_WINDOWS, now + DRIFT_WINDOWS + 1):
+    for window in range(current - DRIFT_WINDOWS, current + DRIFT_WINDOWS + 1):
         if (code1, code2) == (totp.at((window - 1) * 30), totp.at(window * 30)):
             if {window - 1, window} & spent:
                 break  # a code already used for this device

@@ -1,8 +1,12 @@
 """Fixtures for the iam_virtual_mfa action plugin run in this process against the local endpoint."""
 
+import time
+
 import pytest
 
 from action_harness import run_action
+
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa import converge
 
 
 @pytest.fixture
@@ -47,3 +51,30 @@ def users(iam, endpoint):
     for name in ("alice", "bob"):
         iam.create_user(UserName=name)
     endpoint.clear_requests()
+
+
+class VirtualTime:
+    """The clock of the task under test and of the endpoint's TOTP checks, moved together: ``sleep`` advances both at
+    once instead of waiting, so a test that needs fresh code windows takes no real 30-second waits."""
+
+    def __init__(self, endpoint):
+        self.endpoint = endpoint
+        self.offset = 0.0
+        self.slept = 0.0
+
+    def time(self):
+        return time.time() + self.offset
+
+    def sleep(self, seconds):
+        self.offset += max(0.0, seconds)
+        self.slept += max(0.0, seconds)
+        self.endpoint.set_clock_offset(self.offset)
+
+
+@pytest.fixture
+def virtual_time(endpoint, monkeypatch):
+    """The task's DeviceTask (codes, waits) and the endpoint's TOTP clock on one virtual clock (see VirtualTime)."""
+    clock = VirtualTime(endpoint)
+    monkeypatch.setattr(converge, "time", clock)
+    yield clock
+    endpoint.set_clock_offset(0)

@@ -182,7 +182,7 @@ def test_enabled_for_another_user_fails_without_reassign(run, create, iam, users
     assert assigned_user(iam, SERIAL) == "alice"
 
 
-def test_reassign_without_seed_fails_and_with_seed_moves_the_device(run, create, iam, users):
+def test_reassign_without_seed_fails_and_with_seed_moves_the_device(run, create, iam, users, virtual_time):
     _result, seed = create(name="alice", state="enabled", user="alice")
     failed = run(name="alice", state="enabled", user="bob", reassign=True)
     assert failed["failed"] is True and assigned_user(iam, SERIAL) == "alice"
@@ -192,7 +192,7 @@ def test_reassign_without_seed_fails_and_with_seed_moves_the_device(run, create,
     assert moved["diff"]["before"]["user_name"] == "alice" and moved["diff"]["after"]["user_name"] == "bob"
 
 
-def test_resync_needs_a_seed_and_calls_resync(run, create, endpoint, users):
+def test_resync_needs_a_seed_and_calls_resync(run, create, endpoint, users, virtual_time):
     _result, seed = create(name="alice", state="enabled", user="alice")
     assert run(name="alice", state="enabled", user="alice", resync=True)["failed"] is True
     endpoint.clear_requests()
@@ -201,6 +201,7 @@ def test_resync_needs_a_seed_and_calls_resync(run, create, endpoint, users):
     # IAM takes a code once: the pair of the enable's window is refused, the next fresh pair is accepted
     assert set(actions(endpoint.write_requests())) == {"ResyncMFADevice"}
     assert endpoint.write_requests()[-1]["status"] == 200
+    assert virtual_time.slept >= 30  # the fresh pair took a wait (on the virtual clock)
 
 
 def test_unknown_user_fails_before_any_write(run, endpoint, tmp_path):

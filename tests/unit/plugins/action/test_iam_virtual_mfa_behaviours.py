@@ -22,7 +22,7 @@ def _half_provisioned(iam, seconds_ago, tags=None):
 
 
 # 1 --------------------------------------------------------------------------------------- reassign keeps the holder
-def test_reassign_with_a_wrong_seed_leaves_the_holder_enabled_and_changes_nothing(run, create, endpoint, iam, users, seed_file):
+def test_reassign_with_a_wrong_seed_leaves_the_holder_enabled_and_changes_nothing(run, create, endpoint, iam, users, seed_file, virtual_time):
     _result, _seed = create(name="alice", state="enabled", user="alice")
     _other, wrong_seed = create(name="other")
     endpoint.clear_requests()

@@ -38,6 +38,7 @@ class StubIAM:
         self.calls = []
         self.fail = {}
         self.next_seed = SEED
+        self.clock = FakeClock()  # replaced by the task's clock (task())
 
     # --- helpers
     def _log(self, operation, **kwargs):
@@ -54,12 +55,18 @@ class StubIAM:
         return serial
 
     def _check_codes(self, serial, codes, operation):
+        """As IAM judges codes: the pair of the current window of ``self.clock`` (the task's clock) give or take one,
+        and each window's code accepted once per device."""
         import pyotp  # pylint: disable=import-outside-toplevel
-        totp = pyotp.TOTP(self.devices[serial]["seed"])
-        import time  # pylint: disable=import-outside-toplevel
-        now = int(time.time() // 30)
-        if not any(tuple(codes) == (totp.at((w - 1) * 30), totp.at(w * 30)) for w in range(now - 400, now + 400)):
-            raise error("InvalidAuthenticationCode", operation)
+        device = self.devices[serial]
+        totp = pyotp.TOTP(device["seed"])
+        now = int(self.clock.time() // 30)
+        spent = device.setdefault("spent", set())
+        for w in range(now - 1, now + 2):
+            if tuple(codes) == (totp.at((w - 1) * 30), totp.at(w * 30)) and not {w - 1, w} & spent:
+                spent.update((w - 1, w))
+                return
+        raise error("InvalidAuthenticationCode", operation)
 
     # --- paginated reads
     def get_paginator(self, operation):
@@ -185,7 +192,7 @@ def task(client, sink=None, check_mode=False, seed=None, **options):
     if lookup.device is not None:
         lookup.device["tags"] = dict(client.devices[lookup.device["serial_number"]]["tags"])
     client.calls.clear()
-    clock = FakeClock()
+    clock = client.clock = FakeClock()
     return DeviceTask(client, p, check_mode, ident, lookup, user, sink=sink, seed=seed,
                       account_lookup=lambda: ("aws", ACCOUNT), sleep=clock.sleep, now=clock.time)
 
