@@ -11,6 +11,7 @@ from ansible.errors import AnsibleActionFail
 from ansible.module_utils.basic import missing_required_lib
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.mfaops.iam.plugins.module_utils._assume_role import assume_role_problem
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa import api
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.argspec import MODULE_KWARGS
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.argspec import full_argument_spec
@@ -51,7 +52,7 @@ class ActionModule(ActionBase):
 
     def _converge(self):
         _validation, params = self.validate_argument_spec(argument_spec=full_argument_spec(), **MODULE_KWARGS)
-        problem = first_problem(params)  # before the bootstrap file is looked at, and before any AWS call
+        problem = first_problem(params) or assume_role_problem(params)  # before the bootstrap file is looked at, and before any AWS call
         if problem:
             raise AnsibleActionFail(problem)
         if not HAS_PYOTP:

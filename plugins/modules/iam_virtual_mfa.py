@@ -143,7 +143,8 @@ notes:
     its documentation only). The AWS credentials are those of the controller or execution environment, from the
     task's options, C(module_defaults) (C(group/mfaops.iam.aws) or C(group/amazon.aws.aws)), the task's
     C(environment:) keyword (for example C(AWS_PROFILE)) and the controller's environment, whatever
-    C(delegate_to) says, as with amazon.aws's lookups. C(async) is not supported.
+    C(delegate_to) says, as with amazon.aws's lookups. With O(assume_role_arn), the task assumes that role with
+    those credentials, in the same process, and acts as the role. C(async) is not supported.
   - The same device from several hosts of a play (C(hosts=all)) needs C(run_once=true); otherwise the hosts race
     for it and all but one fail, saying another run created it.
   - Tag keys and values must be strings; YAML values such as C(owner:) (null), C(5) or C(true) are refused; quote
@@ -167,6 +168,7 @@ extends_documentation_fragment:
   - amazon.aws.region.modules
   - amazon.aws.tags
   - amazon.aws.boto3
+  - mfaops.iam.assume_role
 attributes:
   check_mode:
     support: full
@@ -240,6 +242,15 @@ EXAMPLES = r"""
     bootstrap_file: /secure/mfa/dave.png
   environment:
     AWS_PROFILE: security-admin
+
+- name: In a member account of the organization, through the role the aws_accounts inventory names for the host
+  mfaops.iam.iam_virtual_mfa:
+    name: erin
+    state: enabled
+    user: erin
+    bootstrap_file: "{{ playbook_dir }}/mfa/{{ aws_account_id }}/erin.png"
+    assume_role_arn: "{{ aws_assume_role_arn }}"
+    role_session_name: mfaops-onboarding
 
 - name: Against a local endpoint, with the collection's group defaults
   module_defaults:

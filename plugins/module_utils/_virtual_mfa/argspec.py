@@ -4,6 +4,8 @@
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import aws_argument_spec
 
+from .._assume_role import assume_role_spec
+
 BOOTSTRAP_METHODS = ["QRCodePNG", "Base32StringSeed", "OtpauthURI"]
 
 
@@ -40,7 +42,8 @@ MODULE_KWARGS = dict(
 
 
 def full_argument_spec():
-    """Everything the task accepts, amazon.aws's connection options included."""
+    """Everything the task accepts, amazon.aws's connection options and the role to assume included."""
     spec = aws_argument_spec()
+    spec.update(assume_role_spec())
     spec.update(argument_spec())
     return spec

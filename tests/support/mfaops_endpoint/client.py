@@ -152,6 +152,11 @@ class Endpoint:
     def seeds(self) -> dict[str, str]:
         return control(self.url, "GET", "seeds")
 
+    def sessions(self) -> list[dict]:
+        """Every session STS AssumeRole issued since the last reset: role_arn, session_name, external_id, expiration (UTC),
+        access_key_id, secret_access_key, session_token."""
+        return control(self.url, "GET", "sessions")
+
     def add_user_mfa_device(self, user: str, kind: str, serial: str | None = None, account: str | None = None) -> str:
         """Attach a "hardware" or "fido" MFA device to an existing IAM user; returns its serial (see other_devices)."""
         body = {"user": user, "kind": kind, "serial": serial, "account": account}

@@ -59,6 +59,23 @@ def _mfa_device(account, user, kind, serial=None) -> dict:
     return {"serial_number": other_devices.attach(account, user, kind, serial)}
 
 
+def _sessions() -> list[dict]:
+    """Every session STS AssumeRole issued since the last reset, with its credentials (for tests that look for
+    leaked keys)."""
+    from moto.sts.models import sts_backends
+
+    issued = []
+    for account_id in list(sts_backends):
+        for partition in list(sts_backends[account_id]):
+            for role in sts_backends[account_id][partition].assumed_roles:
+                issued.append({
+                    "role_arn": role.role_arn, "session_name": role.session_name, "external_id": role.external_id,
+                    "expiration": role.expiration.strftime("%Y-%m-%dT%H:%M:%SZ"), "access_key_id": role.access_key_id,
+                    "secret_access_key": role.secret_access_key, "session_token": role.session_token,
+                })
+    return issued
+
+
 def route(app, method: str, name: str, query: dict, body: dict) -> tuple[int, object]:
     if (method, name) == ("GET", "health"):
         return 200, {"status": "ok", "pid": os.getpid()}
@@ -79,6 +96,8 @@ def route(app, method: str, name: str, query: dict, body: dict) -> tuple[int, ob
         return _clock(body)
     if (method, name) == ("GET", "seeds"):
         return 200, iam_fidelity.seeds()
+    if (method, name) == ("GET", "sessions"):
+        return _change(app, _sessions)
     if (method, name) == ("POST", "mfa_devices"):
         return _change(app, _mfa_device, body.get("account"), body.get("user"), body.get("kind"), body.get("serial"))
     if (method, name) == ("POST", "root_mfa"):
