@@ -5,15 +5,11 @@ from the local endpoint's request log; the counts are exact and do not depend on
 * iam_virtual_mfa_info without tags makes ceil(N / 1000) calls.
 
 The modules run through their real entry points in this process (iam_virtual_mfa's action plugin through
-tests/support/action_harness.py, iam_virtual_mfa_info's ``main()``), and once through ansible-playbook (with the
-collection's module_defaults group).  The fleet lives on a private endpoint shared
+tests/support/action_harness.py, iam_virtual_mfa_info's ``main()``); the same budget through ansible-playbook is
+tests/system/action/test_iam_virtual_mfa_budget_playbook.py.  The fleet lives on a private endpoint shared
 with test_iam_virtual_mfa_info.py (same xdist group), built once.
 """
 
-import os
-import subprocess
-import sys
-import textwrap
 from collections import Counter
 
 import mfa_fleet
@@ -25,8 +21,6 @@ from ansible_collections.mfaops.iam.plugins.modules import iam_virtual_mfa_info
 iam_virtual_mfa = "iam_virtual_mfa (action plugin)"
 
 pytestmark = pytest.mark.xdist_group("mfa_fleet")
-
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
 
 
 def sorted_indices(count):
@@ -127,41 +121,6 @@ def test_info_with_tags_adds_one_call_per_device(fleet_1000):
     result, calls = run(fleet_1000, iam_virtual_mfa_info)
     assert len(result["virtual_mfa_devices"]) == 1000
     assert calls == {"ListVirtualMFADevices": 1, "ListMFADeviceTags": 1000}
-
-
-def test_converged_playbook_through_ansible_playbook(fleet_1000, tmp_path):
-    """The user's path: ansible-playbook, the action plugin, module_defaults for the collection's group."""
-    present, enabled = unassigned(sorted_indices(1000))[-1], assigned(sorted_indices(1000))[-1]
-    playbook = tmp_path / "converged.yml"
-    playbook.write_text(textwrap.dedent("""\
-        - hosts: localhost
-          gather_facts: false
-          module_defaults:
-            group/mfaops.iam.aws:
-              endpoint_url: "{url}"
-              region: us-east-1
-          tasks:
-            - mfaops.iam.iam_virtual_mfa: {present}
-              register: present
-            - mfaops.iam.iam_virtual_mfa: {enabled}
-              register: enabled
-            - ansible.builtin.assert:
-                that: [present is not changed, enabled is not changed]
-        """).format(url=fleet_1000.url, present=converged(present, "present"), enabled=converged(enabled, "enabled")))
-    env = dict(
-        os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, "build", "collections"),
-        ANSIBLE_PYTHON_INTERPRETER=sys.executable, ANSIBLE_LOCALHOST_WARNING="false", ANSIBLE_NOCOLOR="1",
-    )
-    fleet_1000.clear_requests()
-    answer = subprocess.run(
-        [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,", "-c", "local", str(playbook)],
-        env=env, capture_output=True, text=True, timeout=300, check=False,
-    )
-    assert answer.returncode == 0, answer.stdout + answer.stderr
-    assert "changed=0" in answer.stdout
-    assert Counter(request["action"] for request in fleet_1000.requests()) == {
-        "ListVirtualMFADevices": 1, "GetUser": 1, "ListMFADevices": 1, "ListMFADeviceTags": 2}
-    assert fleet_1000.write_requests() == []
 
 
 # ---------------------------------------------------------------------------------------------- beyond 1,000
