@@ -64,9 +64,19 @@ bench-roles: setup
 	$(BIN)/python tests/bench/bench_user_mfa.py
 	$(BIN)/python tests/bench/bench_audit.py
 
-# mfa_audit over 20 accounts x 100 users: forks=10 vs forks=1 vs one account.
-bench-org: setup
-	$(BIN)/python tests/bench/bench_org_audit.py
+# The roles over an organization (issue 13's figures): CPU per account, forks=10 vs forks=1, c7n-org on the same
+# accounts (installed into its own venv, never into .venv), calls at 1,000 users, 100 accounts, keys under debug.
+# BENCH_ORG_ARGS="--only c7n,forks --repeat 2" picks figures; see tests/bench/bench_org_audit.py --help.
+C7N_VENV := build/bench/c7n-venv
+BENCH_ORG_ARGS ?=
+
+$(C7N_VENV)/.installed: tests/bench/requirements-c7n.txt
+	$(PYTHON) -m venv $(C7N_VENV)
+	$(C7N_VENV)/bin/python -m pip install --quiet -r tests/bench/requirements-c7n.txt
+	touch $@
+
+bench-org: setup $(C7N_VENV)/.installed
+	$(BIN)/python tests/bench/bench_org_audit.py $(BENCH_ORG_ARGS)
 
 docs: setup
 	bash docs/build_docs.sh
