@@ -38,8 +38,8 @@ class Measure:
     def line(self, width=44):
         endpoint = "" if self.endpoint_cpu is None else "; endpoint %.1f CPU s" % self.endpoint_cpu
         main = "" if self.main_cpu is None else " (main process %.1f)" % self.main_cpu
-        return "%-*s %8.2f s wall %7.1f CPU s%s = %.2f cores%s; machine %3.0f%% busy, load %.1f -> %.1f" % (
-            width, self.label, self.seconds, self.cpu, main, self.cores, endpoint, 100 * self.machine_busy,
+        return "%s %8.2f s wall %7.1f CPU s%s = %.2f cores%s; machine %3.0f%% busy, load %.1f -> %.1f" % (
+            self.label.ljust(width), self.seconds, self.cpu, main, self.cores, endpoint, 100 * self.machine_busy,
             self.load_before, self.load_after)
 
 

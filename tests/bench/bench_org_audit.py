@@ -156,8 +156,8 @@ class Bench:
                                               self.endpoint.url, workers, CREDENTIALS)
         measure = bench_measure.run(label, argv, env, endpoint_pid=bench_org_runs.endpoint_pid(self.endpoint))
         if measure.returncode != 0:
-            raise SystemExit("c7n-org failed (exit %d):\n%s\n%s" % (measure.returncode, measure.stdout[-3000:],
-                                                                   measure.stderr[-3000:]))
+            raise SystemExit("c7n-org failed (exit %d):\n%s\n%s" % (
+                measure.returncode, measure.stdout[-3000:], measure.stderr[-3000:]))
         requests = self.endpoint.requests()
         sessions = [s for s in bench_leak.since(before, bench_leak.issued(self.endpoint))
                     if s["session_name"] == bench_c7n.SESSION_NAME]
@@ -371,9 +371,9 @@ def main(argv=None):
         if "leak" in figures:
             found, sessions, size = leak(args, workdir)
             where = ", ".join("%s %d" % item for item in sorted(found["where"].items())) or "nowhere"
-            add_figure(all_figures, "leak_hits", found["total"],
-                         "%d sessions issued; key ids %d, secrets %d, session tokens %d in %.1f MB of output (%s)" % (
-                             sessions, found["key ids"], found["secrets"], found["session tokens"], size / 1e6, where))
+            detail = "%d sessions issued; key ids %d, secrets %d, session tokens %d in %.1f MB of output (%s)" % (
+                sessions, found["key ids"], found["secrets"], found["session tokens"], size / 1e6, where)
+            add_figure(all_figures, "leak_hits", found["total"], detail)
     results.update(figures=all_figures, runs=bench.runs if bench else {}, problems=problems,
                    end_load=[round(x, 2) for x in os.getloadavg()])
     print_table(all_figures)

@@ -54,8 +54,8 @@ def run_role(endpoint, accounts, forks, workdir, label, role="mfaops.iam.mfa_aud
         argv.insert(1, "-vvvv")
     measure = bench_measure.run(label, argv, env, endpoint_pid=endpoint_pid(endpoint))
     if measure.returncode != 0:
-        raise SystemExit("%s failed (exit %d):\n%s\n%s" % (label, measure.returncode, measure.stdout[-4000:],
-                                                            measure.stderr[-3000:]))
+        raise SystemExit("%s failed (exit %d):\n%s\n%s" % (
+            label, measure.returncode, measure.stdout[-4000:], measure.stderr[-3000:]))
     return measure
 
 
