@@ -29,14 +29,14 @@ def init_loader() -> None:
 
 
 def run_action(args: dict, check_mode: bool = False, diff: bool = False, environment: dict | None = None,
-               basedir: str | None = None, task_vars: dict | None = None) -> dict:
-    """The task result of iam_virtual_mfa with ``args`` (connection options included)."""
+               basedir: str | None = None, task_vars: dict | None = None, action_name: str = ACTION) -> dict:
+    """The task result of ``action_name`` (default iam_virtual_mfa) with ``args`` (connection options included)."""
     init_loader()
     loader = DataLoader()
     if basedir:
         loader.set_basedir(basedir)
     task = Task()
-    task.action = ACTION
+    task.action = action_name
     task.args = dict(args)
     task.check_mode = check_mode
     task.diff = diff
@@ -47,6 +47,6 @@ def run_action(args: dict, check_mode: bool = False, diff: bool = False, environ
     play_context.diff = diff
     connection = connection_loader.get("local", play_context, None)
     templar = Templar(loader=loader, variables=task_vars or {})
-    action = action_loader.get(ACTION, task=task, connection=connection, play_context=play_context, loader=loader,
+    action = action_loader.get(action_name, task=task, connection=connection, play_context=play_context, loader=loader,
                                templar=templar, shared_loader_obj=None)
     return action.run(task_vars=task_vars or {})
