@@ -110,15 +110,15 @@ class ActionModule(ActionBase):
         play may create it): then the enable is predicted for a user whose ARN is not known yet."""
         if params["state"] != "enabled":
             return None
-        user = api.get_user(client, params["user"])
+        user = api.get_user(client, params["user_name"])
         if user is not None:
             return user
         if not self._task.check_mode:
-            raise MFAError(message="IAM user %s does not exist" % params["user"])
+            raise MFAError(message="IAM user %s does not exist" % params["user_name"])
         self._display.warning(
             "IAM user %s does not exist; check mode predicts the device enabled for it, as if an earlier task created "
-            "the user" % params["user"])
-        return {"UserName": params["user"], "Arn": None, "UserId": None}
+            "the user" % params["user_name"])
+        return {"UserName": params["user_name"], "Arn": None, "UserId": None}
 
 
 def _failed(error):

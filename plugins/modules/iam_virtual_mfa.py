@@ -39,19 +39,21 @@ options:
   state:
     description:
       - V(present) makes sure the device exists and its tags converge; whom it is enabled for is left as it is.
-      - V(enabled) also makes sure it is enabled for O(user).
+      - V(enabled) also makes sure it is enabled for O(user_name).
       - V(disabled) makes sure it exists and is enabled for nobody (it is deactivated if needed).
       - V(absent) deactivates the device if needed, then deletes it.
       - V(present), V(enabled) and V(disabled) create a missing device, which needs O(bootstrap_file).
     type: str
     choices: [present, enabled, disabled, absent]
     default: present
-  user:
+  user_name:
     description:
       - The IAM user to enable the device for. Required with O(state=enabled), and only used then.
+      - The name amazon.aws's IAM modules and M(mfaops.iam.iam_virtual_mfa_info) use; O(user) is an alias.
       - A user that does not exist fails the task before any change; in check mode it is only warned about, and the
         enabling is predicted as if an earlier task of the play created the user (its ARN then shows as null).
     type: str
+    aliases: [user]
   seed:
     description:
       - The device's Base32 seed, for example from Ansible Vault, to compute the codes that enable or resync it.
@@ -69,13 +71,13 @@ options:
     type: str
   resync:
     description:
-      - With O(state=enabled), resynchronise a device that is already enabled for O(user) (ResyncMFADevice).
+      - With O(state=enabled), resynchronise a device that is already enabled for O(user_name) (ResyncMFADevice).
         Needs a seed or codes. Reports a change every time it runs.
     type: bool
     default: false
   reassign:
     description:
-      - With O(state=enabled), move a device that is enabled for another user to O(user) (deactivate, then
+      - With O(state=enabled), move a device that is enabled for another user to O(user_name) (deactivate, then
         enable). Needs a seed or codes. Without it such a device makes the task fail.
       - With a seed, the seed is checked first (ResyncMFADevice for the current holder, which changes no
         assignment), so a wrong seed leaves the holder's MFA as it was. Codes given by hand cannot be checked
@@ -189,7 +191,7 @@ EXAMPLES = r"""
   mfaops.iam.iam_virtual_mfa:
     name: alice
     state: enabled
-    user: alice
+    user_name: alice
     tags:
       team: payments
     bootstrap_file: "{{ playbook_dir }}/mfa/alice.png"
@@ -206,7 +208,7 @@ EXAMPLES = r"""
     name: break-glass
     path: /admins/
     state: enabled
-    user: break-glass-admin
+    user_name: break-glass-admin
     bootstrap_file: /secure/break-glass.seed
     bootstrap_method: Base32StringSeed
 
@@ -214,7 +216,7 @@ EXAMPLES = r"""
   mfaops.iam.iam_virtual_mfa:
     name: ci-bot
     state: enabled
-    user: ci-bot
+    user_name: ci-bot
     seed: "{{ vault_ci_bot_mfa_seed }}"
 
 - name: Deactivate a device, keeping it
@@ -232,7 +234,7 @@ EXAMPLES = r"""
     name: break-glass
     path: /admins/
     state: enabled
-    user: break-glass-admin
+    user_name: break-glass-admin
     bootstrap_file: mfa/break-glass.png   # relative: next to the playbook, on the controller
   run_once: true
 

@@ -183,7 +183,7 @@ def converged_playbook(endpoint, workdir, collections=None):
         path: "{{ item.path }}"
         tags: "{{ item.tags }}"
         state: "{{ 'enabled' if item.user else 'present' }}"
-        user: "{{ item.user or omit }}"
+        user_name: "{{ item.user or omit }}"
       loop: %s
 """ % (endpoint.url, len(devices), json.dumps(devices))
     output = ansible_playbook(play, workdir, collections)

@@ -16,7 +16,7 @@ def argument_spec():
         path=dict(type="str", default="/"),
         serial_number=dict(type="str"),
         state=dict(type="str", default="present", choices=["present", "enabled", "disabled", "absent"]),
-        user=dict(type="str"),
+        user_name=dict(type="str", aliases=["user"]),
         tags=dict(type="dict", aliases=["resource_tags"]),
         purge_tags=dict(type="bool", default=True),
         seed=dict(type="str", no_log=True),
@@ -36,7 +36,7 @@ def argument_spec():
 MODULE_KWARGS = dict(
     mutually_exclusive=[["name", "serial_number"]],
     required_one_of=[["name", "serial_number"]],
-    required_if=[["state", "enabled", ["user"]]],
+    required_if=[["state", "enabled", ["user_name"]]],
     required_together=[["authentication_code_1", "authentication_code_2"]],
 )
 

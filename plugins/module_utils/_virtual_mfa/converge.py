@@ -277,7 +277,7 @@ class DeviceTask:
             raise MFAError(message=(
                 "Virtual MFA device %s was deactivated for %s, but enabling it for %s failed: %s. The device is now "
                 "enabled for nobody. To recover, run the task again with a seed source that matches the device, or give "
-                "it back with state=enabled, user=%s (and two fresh codes or its seed)"
+                "it back with state=enabled, user_name=%s (and two fresh codes or its seed)"
                 % (serial, holder, user_name, _reason(e), holder)))
         self._refresh_enable_date()
         self._assigned_to(self.user)

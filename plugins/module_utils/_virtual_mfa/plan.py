@@ -25,7 +25,7 @@ class Want:
 
     @classmethod
     def from_params(cls, params):
-        return cls(params["state"], params.get("user"), params.get("tags"), params.get("purge_tags", True),
+        return cls(params["state"], params.get("user_name"), params.get("tags"), params.get("purge_tags", True),
                    params.get("resync", False), params.get("reassign", False))
 
 

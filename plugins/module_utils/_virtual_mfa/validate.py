@@ -79,8 +79,8 @@ def options_problem(params):
             return "%s=true only applies to state=enabled, not state=%s" % (option, state)
     if params.get("authentication_code_1") is not None and state != "enabled":
         return "authentication_code_1/authentication_code_2 only apply to state=enabled, not state=%s" % state
-    if params.get("user") is not None and state not in ("enabled",):
-        return "user only applies to state=enabled (state=%s leaves or makes the device unassigned)" % state
+    if params.get("user_name") is not None and state not in ("enabled",):
+        return "user_name only applies to state=enabled (state=%s leaves or makes the device unassigned)" % state
     return None
 
 
@@ -102,8 +102,8 @@ def first_problem(params):
             lambda: name_problem(params["name"]), lambda: path_problem(params["path"]),
             lambda: serial_problem(params["name"], params["path"]),
         ]
-    if params.get("user") is not None:
-        checks.append(lambda: user_problem(params["user"]))
+    if params.get("user_name") is not None:
+        checks.append(lambda: user_problem(params["user_name"], "user_name"))
     checks.append(lambda: seed_problem(params.get("seed")))
     for check in checks:
         problem = check()

@@ -40,7 +40,7 @@ def wanted_tags(entry, device, settings):
 def module_params(entry, tags, settings):
     """The iam_virtual_mfa options the role passes for an onboarding entry (those the decision depends on)."""
     return dict(
-        state="enabled", name=entry.device_name, path=entry.path, serial_number=None, user=entry.name, tags=tags,
+        state="enabled", name=entry.device_name, path=entry.path, serial_number=None, user_name=entry.name, tags=tags,
         purge_tags=settings["purge_tags"], resync=False, reassign=False, seed=None,
         authentication_code_1=None, authentication_code_2=None,
     )

@@ -20,7 +20,7 @@ def task(title, **args):
 def test_create_enable_writes_the_qr_on_the_controller_and_returns_no_secret(play, endpoint, iam, tmp_path):
     iam.create_user(UserName="alice")
     png = tmp_path / "qr" / "alice.png"
-    rc, results, output = play([task("create", name="alice", state="enabled", user="alice", bootstrap_file=str(png))])
+    rc, results, output = play([task("create", name="alice", state="enabled", user_name="alice", bootstrap_file=str(png))])
     assert rc == 0, output
     result = results["create"]
     assert result["changed"] is True
@@ -64,7 +64,7 @@ def test_a_text_bootstrap_file_is_a_seed_source_for_a_later_enable(play, endpoin
     iam.create_user(UserName="alice")
     uri_file = tmp_path / "alice.uri"
     common = dict(name="alice", bootstrap_file=str(uri_file), bootstrap_method="OtpauthURI")
-    rc, results, output = play([task("create", **common), task("enable", state="enabled", user="alice", **common)])
+    rc, results, output = play([task("create", **common), task("enable", state="enabled", user_name="alice", **common)])
     assert rc == 0, output
     assert results["create"]["changed"] is True and results["enable"]["changed"] is True
     assert results["enable"]["virtual_mfa_device"]["user_name"] == "alice"

@@ -21,7 +21,7 @@ def test_file_modes_and_new_directories_whatever_the_umask(playbooks, endpoint, 
     os.chmod(existing, 0o755)
     nested = existing / "a" / "b" / "c"
     tasks = [
-        playbooks.task(task="default mode, new directories", name="qr", state="enabled", user="alice",
+        playbooks.task(task="default mode, new directories", name="qr", state="enabled", user_name="alice",
                        bootstrap_file=str(nested / "qr.png")),
         playbooks.task(task="text, in a new directory", name="text", bootstrap_file=str(existing / "t" / "seed.txt"),
                        bootstrap_method="Base32StringSeed"),
@@ -51,7 +51,7 @@ def test_a_symlink_at_the_destination_is_refused_before_anything_is_created(play
         elsewhere.mkdir()
     link = tmp_path / "mfa.png"
     os.symlink(str(elsewhere), str(link))
-    run = playbooks.run([playbooks.task(task="create", name="alice", state="enabled", user="alice", bootstrap_file=str(link))])
+    run = playbooks.run([playbooks.task(task="create", name="alice", state="enabled", user_name="alice", bootstrap_file=str(link))])
     assert run.rc == 2
     result = run.result("create")
     assert "bootstrap_file %s is a symbolic link; it is never written or read through one" % link in result["msg"]

@@ -27,7 +27,7 @@ def fleet(tmp_path, count, prefix):
 
 def fleet_task(playbooks, items):
     task = playbooks.task(
-        task="fleet", name="{{ item.name }}", state="enabled", user="{{ item.user }}", tags={"fleet": "yes"},
+        task="fleet", name="{{ item.name }}", state="enabled", user_name="{{ item.user }}", tags={"fleet": "yes"},
         bootstrap_file="{{ item.file }}", bootstrap_method="{{ item.method }}",
     )
     task["loop"] = items

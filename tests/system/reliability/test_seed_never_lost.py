@@ -67,7 +67,7 @@ def test_run_killed_between_create_and_file_write_is_recovered_by_recreate(playb
     out = tmp_path / "mfa"
     out.mkdir()
     target = out / "alice.png"
-    task = dict(task="enable", name="alice", state="enabled", user="alice", bootstrap_file=str(target))
+    task = dict(task="enable", name="alice", state="enabled", user_name="alice", bootstrap_file=str(target))
     serial = playbooks.serial("alice")
     endpoint.clear_requests()
     endpoint.set_faults(pause_after={"action": "CreateVirtualMFADevice", "seconds": 120})
@@ -172,7 +172,7 @@ def test_racing_enables_one_run_creates_enables_and_writes_the_other_never_touch
     endpoint.clear_requests()
     target = tmp_path / "bob.uri"
     serial = playbooks.serial("bob")
-    task = dict(task="enable", name="bob", state="enabled", user="bob",
+    task = dict(task="enable", name="bob", state="enabled", user_name="bob",
                 bootstrap_file=str(target), bootstrap_method="OtpauthURI")
     runs = race(playbooks, endpoint, task)
 
@@ -205,7 +205,7 @@ def test_create_retried_after_its_answer_was_lost_says_the_seed_may_be_lost(play
     endpoint.clear_requests()
     target = tmp_path / "dave.png"
     task = dict(task="create", name="dave", bootstrap_file=str(target), aws_config={"read_timeout": 2},
-                state=state, **({"user": "dave"} if state == "enabled" else {}))
+                state=state, **({"user_name": "dave"} if state == "enabled" else {}))
     endpoint.set_faults(pause_after={"action": "CreateVirtualMFADevice", "seconds": 60})
     try:
         proc = playbooks.start([playbooks.task(**task)])
@@ -272,7 +272,7 @@ def enable_carol(playbooks, endpoint, target):
     endpoint.boto3_client("iam").create_user(UserName="carol")
     endpoint.clear_requests()
     return playbooks.start(
-        [playbooks.task(task="enable", name="carol", state="enabled", user="carol", bootstrap_file=target)],
+        [playbooks.task(task="enable", name="carol", state="enabled", user_name="carol", bootstrap_file=target)],
         env={"PYTHONDONTWRITEBYTECODE": "1"})
 
 
@@ -334,7 +334,7 @@ def test_when_even_the_rollback_cannot_run_the_failure_says_so_and_names_the_dev
     try:
         with after_create(endpoint):
             proc = playbooks.start([playbooks.task(
-                task="enable", name="carol", state="enabled", user="carol", bootstrap_file=target,
+                task="enable", name="carol", state="enabled", user_name="carol", bootstrap_file=target,
                 aws_config={"retries": {"mode": "standard", "max_attempts": 1}})], env={"PYTHONDONTWRITEBYTECODE": "1"})
             wait_for(lambda: endpoint.requests("CreateVirtualMFADevice"), what="CreateVirtualMFADevice")
             for pid in playbooks.process_tree(proc.pid):

@@ -88,7 +88,7 @@ def test_tags_omitted_leave_tags_alone(run, create, iam):
 
 # ---------------------------------------------------------------------------------------------- enabled
 def test_create_and_enable_in_one_run_with_codes_the_endpoint_accepts(run, create, iam, users, endpoint):
-    result, seed = create(name="alice", state="enabled", user="alice", diff=True)
+    result, seed = create(name="alice", state="enabled", user_name="alice", diff=True)
     assert result["changed"] is True
     device = result["virtual_mfa_device"]
     assert device["user_name"] == "alice"
@@ -99,10 +99,21 @@ def test_create_and_enable_in_one_run_with_codes_the_endpoint_accepts(run, creat
     assert [r["status"] for r in endpoint.requests("EnableMFADevice")] == [200]
 
 
-def test_enabled_converged_run_makes_at_most_three_calls_and_no_write(run, create, endpoint, users):
+def test_user_is_an_alias_of_user_name(run, create, endpoint, users):
+    """``user`` (the name before 1.0.0) still works, and is checked as ``user_name``."""
     create(name="alice", state="enabled", user="alice")
     endpoint.clear_requests()
     result = run(name="alice", state="enabled", user="alice")
+    assert result["changed"] is False and result["virtual_mfa_device"]["user_name"] == "alice"
+    endpoint.clear_requests()
+    assert run(name="alice", state="absent", user="alice")["msg"].startswith("user_name only applies")
+    assert endpoint.requests() == []
+
+
+def test_enabled_converged_run_makes_at_most_three_calls_and_no_write(run, create, endpoint, users):
+    create(name="alice", state="enabled", user_name="alice")
+    endpoint.clear_requests()
+    result = run(name="alice", state="enabled", user_name="alice")
     assert result["changed"] is False
     assert result["virtual_mfa_device"]["enable_date"]
     assert endpoint.write_requests() == []
@@ -112,30 +123,30 @@ def test_enabled_converged_run_makes_at_most_three_calls_and_no_write(run, creat
 def test_check_mode_enable_predicts_the_real_run(run, create, endpoint, users):
     _result, seed = create(name="alice")
     endpoint.clear_requests()
-    check = run(check_mode=True, diff=True, name="alice", state="enabled", user="alice", seed=seed)
+    check = run(check_mode=True, diff=True, name="alice", state="enabled", user_name="alice", seed=seed)
     assert endpoint.write_requests() == []
-    real = run(diff=True, name="alice", state="enabled", user="alice", seed=seed)
+    real = run(diff=True, name="alice", state="enabled", user_name="alice", seed=seed)
     assert check["changed"] is real["changed"] is True
     assert check["diff"] == real["diff"]
 
 
 def test_enable_an_existing_device_with_a_seed(run, create, iam, users):
     _result, seed = create(name="alice")
-    result = run(name="alice", state="enabled", user="alice", seed=seed.lower())
+    result = run(name="alice", state="enabled", user_name="alice", seed=seed.lower())
     assert result["changed"] is True
     assert assigned_user(iam, SERIAL) == "alice"
 
 
 def test_enable_with_explicit_codes(run, create, iam, users):
     _result, seed = create(name="alice")
-    result = run(name="alice", state="enabled", user="alice", **codes(seed))
+    result = run(name="alice", state="enabled", user_name="alice", **codes(seed))
     assert result["changed"] is True
     assert assigned_user(iam, SERIAL) == "alice"
 
 
 def test_wrong_codes_fail_naming_the_operation(run, create, iam, users):
     create(name="alice")
-    result = run(name="alice", state="enabled", user="alice", authentication_code_1="123456", authentication_code_2="654321")
+    result = run(name="alice", state="enabled", user_name="alice", authentication_code_1="123456", authentication_code_2="654321")
     assert result["failed"] is True
     assert result["msg"].startswith("Failed to enable MFA device")
     assert "InvalidAuthenticationCode" in result["msg"]
@@ -145,7 +156,7 @@ def test_wrong_codes_fail_naming_the_operation(run, create, iam, users):
 def test_enable_without_any_seed_source_fails_and_explains(run, create, endpoint, users):
     create(name="alice")
     endpoint.clear_requests()
-    result = run(name="alice", state="enabled", user="alice")
+    result = run(name="alice", state="enabled", user_name="alice")
     assert result["failed"] is True
     assert "seed is unrecoverable" in result["msg"] and "on_missing_seed=recreate" in result["msg"]
     assert endpoint.write_requests() == []
@@ -153,7 +164,7 @@ def test_enable_without_any_seed_source_fails_and_explains(run, create, endpoint
 
 def test_on_missing_seed_recreate_replaces_the_device_and_hands_back_the_new_seed(run, create, iam, endpoint, users):
     _result, old_seed = create(name="alice", tags={"k": "v"})
-    result, new_seed = create(name="alice", state="enabled", user="alice", on_missing_seed="recreate", tags={"k": "v"})
+    result, new_seed = create(name="alice", state="enabled", user_name="alice", on_missing_seed="recreate", tags={"k": "v"})
     assert result["changed"] is True and new_seed != old_seed
     assert endpoint.seeds()[SERIAL] == new_seed
     assert assigned_user(iam, SERIAL) == "alice"
@@ -168,35 +179,35 @@ def test_recreate_is_refused_before_deleting_when_no_new_device_could_be_created
     endpoint.clear_requests()
     existing = tmp_path / "taken.png"
     existing.write_bytes(b"x")
-    result = run(name="alice", state="enabled", user="alice", on_missing_seed="recreate", bootstrap_file=str(existing))
+    result = run(name="alice", state="enabled", user_name="alice", on_missing_seed="recreate", bootstrap_file=str(existing))
     assert result["failed"] is True
     assert "on_missing_seed=recreate cannot replace it" in result["msg"] and "already exists" in result["msg"]
     assert endpoint.write_requests() == []
 
 
 def test_enabled_for_another_user_fails_without_reassign(run, create, iam, users):
-    _result, seed = create(name="alice", state="enabled", user="alice")
-    result = run(name="alice", state="enabled", user="bob", seed=seed)
+    _result, seed = create(name="alice", state="enabled", user_name="alice")
+    result = run(name="alice", state="enabled", user_name="bob", seed=seed)
     assert result["failed"] is True
     assert "is enabled for IAM user alice, not bob" in result["msg"]
     assert assigned_user(iam, SERIAL) == "alice"
 
 
 def test_reassign_without_seed_fails_and_with_seed_moves_the_device(run, create, iam, users, virtual_time):
-    _result, seed = create(name="alice", state="enabled", user="alice")
-    failed = run(name="alice", state="enabled", user="bob", reassign=True)
+    _result, seed = create(name="alice", state="enabled", user_name="alice")
+    failed = run(name="alice", state="enabled", user_name="bob", reassign=True)
     assert failed["failed"] is True and assigned_user(iam, SERIAL) == "alice"
-    moved = run(name="alice", state="enabled", user="bob", reassign=True, seed=seed, diff=True)
+    moved = run(name="alice", state="enabled", user_name="bob", reassign=True, seed=seed, diff=True)
     assert moved["changed"] is True
     assert assigned_user(iam, SERIAL) == "bob"
     assert moved["diff"]["before"]["user_name"] == "alice" and moved["diff"]["after"]["user_name"] == "bob"
 
 
 def test_resync_needs_a_seed_and_calls_resync(run, create, endpoint, users, virtual_time):
-    _result, seed = create(name="alice", state="enabled", user="alice")
-    assert run(name="alice", state="enabled", user="alice", resync=True)["failed"] is True
+    _result, seed = create(name="alice", state="enabled", user_name="alice")
+    assert run(name="alice", state="enabled", user_name="alice", resync=True)["failed"] is True
     endpoint.clear_requests()
-    result = run(name="alice", state="enabled", user="alice", resync=True, seed=seed)
+    result = run(name="alice", state="enabled", user_name="alice", resync=True, seed=seed)
     assert result["changed"] is True
     # IAM takes a code once: the pair of the enable's window is refused, the next fresh pair is accepted
     assert set(actions(endpoint.write_requests())) == {"ResyncMFADevice"}
@@ -205,13 +216,13 @@ def test_resync_needs_a_seed_and_calls_resync(run, create, endpoint, users, virt
 
 
 def test_unknown_user_fails_before_any_write(run, endpoint, tmp_path):
-    result = run(name="alice", state="enabled", user="nobody", bootstrap_file=str(tmp_path / "a.png"))
+    result = run(name="alice", state="enabled", user_name="nobody", bootstrap_file=str(tmp_path / "a.png"))
     assert result["failed"] is True and result["msg"] == "IAM user nobody does not exist"
     assert endpoint.write_requests() == []
 
 
 def test_check_mode_with_a_user_an_earlier_task_would_create_warns_and_predicts(run, endpoint, tmp_path):
-    result = run(check_mode=True, name="alice", state="enabled", user="alice", bootstrap_file=str(tmp_path / "a.png"))
+    result = run(check_mode=True, name="alice", state="enabled", user_name="alice", bootstrap_file=str(tmp_path / "a.png"))
     assert not result.get("failed"), result.get("msg")
     assert result["changed"] is True
     assert result["virtual_mfa_device"]["user_name"] == "alice" and result["virtual_mfa_device"]["user_arn"] is None
@@ -222,7 +233,7 @@ def test_check_mode_with_a_user_an_earlier_task_would_create_warns_and_predicts(
 
 # ---------------------------------------------------------------------------------------------- disabled / absent
 def test_disabled_deactivates_and_converges(run, create, iam, endpoint, users):
-    create(name="alice", state="enabled", user="alice")
+    create(name="alice", state="enabled", user_name="alice")
     check = run(check_mode=True, serial_number=SERIAL, state="disabled")
     assert check["changed"] is True and assigned_user(iam, SERIAL) == "alice"
     result = run(serial_number=SERIAL, state="disabled")
@@ -234,7 +245,7 @@ def test_disabled_deactivates_and_converges(run, create, iam, endpoint, users):
 
 
 def test_absent_deactivates_then_deletes_an_enabled_device(run, create, endpoint, users):
-    create(name="alice", state="enabled", user="alice")
+    create(name="alice", state="enabled", user_name="alice")
     check = run(check_mode=True, diff=True, name="alice", state="absent")
     assert check["changed"] is True and len(iam_devices(endpoint)) == 1
     endpoint.clear_requests()

@@ -23,10 +23,10 @@ def _half_provisioned(iam, seconds_ago, tags=None):
 
 # 1 --------------------------------------------------------------------------------------- reassign keeps the holder
 def test_reassign_with_a_wrong_seed_leaves_the_holder_enabled_and_changes_nothing(run, create, endpoint, iam, users, seed_file, virtual_time):
-    _result, _seed = create(name="alice", state="enabled", user="alice")
+    _result, _seed = create(name="alice", state="enabled", user_name="alice")
     _other, wrong_seed = create(name="other")
     endpoint.clear_requests()
-    result = run(name="alice", state="enabled", user="bob", reassign=True, seed=wrong_seed)
+    result = run(name="alice", state="enabled", user_name="bob", reassign=True, seed=wrong_seed)
     assert result["failed"] is True and result["changed"] is False
     assert "does not belong to virtual MFA device %s" % SERIAL in result["msg"] and "alice keeps the device" in result["msg"]
     assert assigned_user(iam, SERIAL) == "alice"
@@ -34,18 +34,18 @@ def test_reassign_with_a_wrong_seed_leaves_the_holder_enabled_and_changes_nothin
 
 
 def test_reassign_with_codes_that_fail_after_the_deactivation_reports_changed_and_how_to_recover(run, create, iam, users):
-    create(name="alice", state="enabled", user="alice")
-    result = run(name="alice", state="enabled", user="bob", reassign=True,
+    create(name="alice", state="enabled", user_name="alice")
+    result = run(name="alice", state="enabled", user_name="bob", reassign=True,
                  authentication_code_1="123456", authentication_code_2="654321")
     assert result["failed"] is True and result["changed"] is True
-    assert "now enabled for nobody" in result["msg"] and "user=alice" in result["msg"]
+    assert "now enabled for nobody" in result["msg"] and "user_name=alice" in result["msg"]
     assert assigned_user(iam, SERIAL) is None
 
 
 # 2 --------------------------------------------------------------------------------------- changed after a write
 def test_a_failure_after_a_tag_write_reports_changed(run, create, iam, users):
     _result, _seed = create(name="alice", tags={"team": "a"})
-    result = run(name="alice", state="enabled", user="alice", tags={"team": "b"},
+    result = run(name="alice", state="enabled", user_name="alice", tags={"team": "b"},
                  authentication_code_1="123456", authentication_code_2="654321")
     assert result["failed"] is True and result["changed"] is True
     assert tags_on_endpoint(iam, SERIAL) == {"team": "b"}
@@ -57,7 +57,7 @@ def test_recreate_never_deletes_a_device_another_run_is_provisioning(run, endpoi
     _half_provisioned(iam, seconds_ago=5)
     endpoint.clear_requests()
     path = seed_file()
-    result = run(name="alice", state="enabled", user="alice", on_missing_seed="recreate", bootstrap_file=path)
+    result = run(name="alice", state="enabled", user_name="alice", on_missing_seed="recreate", bootstrap_file=path)
     assert result["failed"] is True and result["changed"] is False
     assert "being provisioned by another run" in result["msg"] and "Nothing was changed" in result["msg"]
     assert endpoint.write_requests() == [] and not os.path.exists(path)
@@ -65,7 +65,7 @@ def test_recreate_never_deletes_a_device_another_run_is_provisioning(run, endpoi
 
 def test_on_missing_seed_fail_does_not_advise_destroying_a_device_being_provisioned(run, iam, users):
     _half_provisioned(iam, seconds_ago=5)
-    result = run(name="alice", state="enabled", user="alice")
+    result = run(name="alice", state="enabled", user_name="alice")
     assert result["failed"] is True
     assert "being provisioned by another run" in result["msg"]
     assert "state=absent" not in result["msg"] and "replaces the device once the tag is 900 seconds old" in result["msg"]
@@ -75,7 +75,7 @@ def test_a_marker_older_than_the_grace_period_means_its_run_died_and_recreate_re
     _half_provisioned(iam, seconds_ago=3600, tags={"team": "a"})
     endpoint.clear_requests()
     path = seed_file()
-    result = run(name="alice", state="enabled", user="alice", on_missing_seed="recreate", bootstrap_file=path,
+    result = run(name="alice", state="enabled", user_name="alice", on_missing_seed="recreate", bootstrap_file=path,
                  bootstrap_method="Base32StringSeed")
     assert result["changed"] is True, result.get("msg")
     assert assigned_user(iam, SERIAL) == "alice"
@@ -84,7 +84,7 @@ def test_a_marker_older_than_the_grace_period_means_its_run_died_and_recreate_re
 
 
 def test_the_creating_run_removes_its_marker_once_the_seed_is_safe(create, iam, users):
-    create(name="alice", state="enabled", user="alice", tags={"k": "v"})
+    create(name="alice", state="enabled", user_name="alice", tags={"k": "v"})
     assert tags_on_endpoint(iam, SERIAL) == {"k": "v"}
     create(name="bob", tags={"k": "v"})
     assert tags_on_endpoint(iam, "arn:aws:iam::%s:mfa/bob" % ACCOUNT) == {"k": "v"}
@@ -100,10 +100,10 @@ def test_the_marker_is_set_in_the_create_call_itself(create, endpoint):
 def test_recreate_keeps_the_old_devices_tags_and_check_mode_predicts_them(run, create, iam, users, seed_file):
     create(name="alice", tags={"team": "a", "env": "prod"})
     path = seed_file()
-    check = run(check_mode=True, diff=True, name="alice", state="enabled", user="alice", on_missing_seed="recreate",
+    check = run(check_mode=True, diff=True, name="alice", state="enabled", user_name="alice", on_missing_seed="recreate",
                 bootstrap_file=path)
     assert check["virtual_mfa_device"]["tags"] == {"team": "a", "env": "prod"}
-    real = run(diff=True, name="alice", state="enabled", user="alice", on_missing_seed="recreate", bootstrap_file=path)
+    real = run(diff=True, name="alice", state="enabled", user_name="alice", on_missing_seed="recreate", bootstrap_file=path)
     assert real["changed"] is True and real["virtual_mfa_device"]["tags"] == {"team": "a", "env": "prod"}
     assert tags_on_endpoint(iam, SERIAL) == {"team": "a", "env": "prod"}
     assert check["diff"] == real["diff"]
@@ -124,10 +124,10 @@ def test_disabled_creates_a_missing_device_when_a_bootstrap_file_is_given(run, e
 @pytest.mark.parametrize("kind", ["hardware", "fido"])
 def test_check_mode_for_a_user_with_a_hardware_token_or_fido_key(run, endpoint, users, seed_file, kind):
     endpoint.add_user_mfa_device("alice", kind)
-    result = run(check_mode=True, name="alice", state="enabled", user="alice", bootstrap_file=seed_file())
+    result = run(check_mode=True, name="alice", state="enabled", user_name="alice", bootstrap_file=seed_file())
     assert not result.get("failed"), result.get("msg")
     assert result["changed"] is True and result["virtual_mfa_device"]["serial_number"] == SERIAL
-    real = run(name="alice", state="enabled", user="alice", bootstrap_file=seed_file())
+    real = run(name="alice", state="enabled", user_name="alice", bootstrap_file=seed_file())
     assert real["changed"] is True and real["virtual_mfa_device"]["user_name"] == "alice"
 
 
@@ -201,8 +201,8 @@ def test_a_symlink_loop_in_the_bootstrap_path_is_a_clear_message(run, endpoint, 
 
 # 12 -------------------------------------------------------------------------------------- remedies that apply
 def test_reassign_without_a_seed_does_not_suggest_recreate(run, create, users):
-    create(name="alice", state="enabled", user="alice")
-    result = run(name="alice", state="enabled", user="bob", reassign=True)
+    create(name="alice", state="enabled", user_name="alice")
+    result = run(name="alice", state="enabled", user_name="bob", reassign=True)
     assert result["failed"] is True and "needs its seed" in result["msg"]
     assert "on_missing_seed" not in result["msg"]
 

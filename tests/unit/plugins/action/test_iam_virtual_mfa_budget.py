@@ -66,7 +66,7 @@ def run(endpoint, module, check_mode=False, **options):
 def converged(i, state):
     options = dict(name=mfa_fleet.name(i), path=mfa_fleet.path(i), tags=mfa_fleet.tags(i), state=state)
     if state == "enabled":
-        options["user"] = mfa_fleet.holder(i)
+        options["user_name"] = mfa_fleet.holder(i)
     return options
 
 

@@ -42,15 +42,15 @@ def fleet(run, iam, tmp_path):
         result = run(bootstrap_method=SEED, **args)
         assert not result.get("failed"), result.get("msg")
 
-    make(name="conv", state="enabled", user="conv", tags=WANTED, bootstrap_file=str(tmp_path / "conv.seed"))
-    make(name="staffer-phone", path="/staff/", state="enabled", user="staffer",
+    make(name="conv", state="enabled", user_name="conv", tags=WANTED, bootstrap_file=str(tmp_path / "conv.seed"))
+    make(name="staffer-phone", path="/staff/", state="enabled", user_name="staffer",
          tags=dict(WANTED, **{"mfaops:created": "2026-01-02T03:04:05Z"}), bootstrap_file=str(tmp_path / "staffer.seed"))
-    make(name="wrongtags", state="enabled", user="wrongtags", tags={"owner": "nobody", "stale": "x"},
+    make(name="wrongtags", state="enabled", user_name="wrongtags", tags={"owner": "nobody", "stale": "x"},
          bootstrap_file=str(tmp_path / "wrongtags.seed"))
     make(name="orphan", state="present", tags=WANTED, bootstrap_file=str(bootstrap / "orphan.seed"))
-    make(name="taken", state="enabled", user="other", tags=WANTED, bootstrap_file=str(tmp_path / "taken.seed"))
+    make(name="taken", state="enabled", user_name="other", tags=WANTED, bootstrap_file=str(tmp_path / "taken.seed"))
     make(name="Clash", state="present", bootstrap_file=str(tmp_path / "clash.seed"))
-    make(name="leaver-phone", path="/old/", state="enabled", user="leaver", bootstrap_file=str(tmp_path / "lp.seed"))
+    make(name="leaver-phone", path="/old/", state="enabled", user_name="leaver", bootstrap_file=str(tmp_path / "lp.seed"))
     make(name="leaver", state="present", bootstrap_file=str(tmp_path / "leaver.seed"))
     return bootstrap
 
@@ -70,7 +70,7 @@ def listings(endpoint):
 def onboard(run, entry, bootstrap, check_mode):
     """iam_virtual_mfa with the options the role's onboarding task passes for this plan entry."""
     return run(check_mode=check_mode, diff=True, name=entry["device_name"], path=entry["path"], state="enabled",
-               user=entry["name"], tags=entry["tags"], purge_tags=True, bootstrap_file=str(bootstrap / (entry["name"] + ".seed")),
+               user_name=entry["name"], tags=entry["tags"], purge_tags=True, bootstrap_file=str(bootstrap / (entry["name"] + ".seed")),
                bootstrap_method=SEED)
 
 
