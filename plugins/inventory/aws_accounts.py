@@ -47,6 +47,15 @@ notes:
   - The cache holds the accounts (ids, names, e-mail addresses, OUs, tags), never credentials. A cached listing is
     used only if the options that decide what is listed (source, filters, O(fetch_tags), connection target) are the
     ones it was made with.
+  - "Coming from P(amazon.aws.aws_ec2#inventory): the connection options (O(profile), O(region),
+    O(assume_role_arn), ... and their aliases), O(compose), O(groups), O(keyed_groups), O(strict) and the cache
+    options mean the same here. The others differ, so none is an alias: O(hostname_template) is one format string
+    where aws_ec2's C(hostnames) is a list of preferred attributes; O(tag_filters) (tag key to a value, a list of
+    values or V(null), every key must match) and O(exclude_accounts) (account ids or names) take the place of
+    C(filters), C(include_filters) and C(exclude_filters), whose EC2 API filters do not apply to accounts; the host
+    variables keep their names (no C(hostvars_prefix) or C(hostvars_suffix): the roles read C(aws_assume_role_arn);
+    use O(compose)); AWS Organizations is global (no C(regions)). An aws_ec2 option set in the inventory file is
+    named in a warning and ignored."
 options:
   plugin:
     description: The name of this plugin; it makes the file an inventory source of this plugin.
@@ -213,6 +222,7 @@ except ImportError:  # ansible-core < 2.19 templates every inventory string
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.plugin_utils.inventory import AWSInventoryBase
 
+from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts import ec2_options
 from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts import hostvars
 from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts import listing
 from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts import records as account_records
@@ -303,6 +313,14 @@ class InventoryModule(AWSInventoryBase):
         return sorted(found, key=lambda record: (record["name"].lower(), record["id"]))
 
     # -- options -----------------------------------------------------------------------------------------------
+
+    def _read_config_data(self, path):
+        """The inventory file, read as every inventory plugin reads it; aws_ec2 options set by habit are warned about
+        (ansible-core drops unknown keys silently)."""
+        config = super()._read_config_data(path)
+        for message in ec2_options.unsupported_messages(config):
+            self.warn("%s: %s" % (self.NAME, message))
+        return config
 
     def _settings(self):
         """The options, checked; ValueError says what is wrong."""

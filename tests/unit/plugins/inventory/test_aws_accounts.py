@@ -233,6 +233,22 @@ def test_bad_options_are_reported(parse_error, config, message):
     assert "mfaops.iam.aws_accounts" in str(error)
 
 
+def test_aws_ec2_options_are_warned_about_not_silently_ignored(inventory, monkeypatch):
+    """regions and hostnames are what an amazon.aws.aws_ec2 user writes by habit: each is named in a warning."""
+    from ansible.utils.display import Display
+
+    warnings = []
+    monkeypatch.setattr(Display, "warning", lambda self, msg, *args, **kwargs: warnings.append(msg))
+    run = inventory({"accounts": [{"id": "222222222222", "name": "payments"}], "regions": ["eu-west-1"],
+                     "hostnames": ["tag:Name"]}, cache=False)
+    assert run.hosts == ["payments"]
+    assert run.calls == {}
+    mine = [w for w in warnings if w.startswith("mfaops.iam.aws_accounts: ")]
+    assert len(mine) == 2, warnings
+    assert "hostnames is an option of amazon.aws.aws_ec2" in mine[0] and "hostname_template" in mine[0]
+    assert "regions is an option of amazon.aws.aws_ec2" in mine[1]
+
+
 def test_verify_file():
     from action_harness import init_loader
 
