@@ -249,7 +249,7 @@ EXAMPLES = r"""
   mfaops.iam.iam_virtual_mfa:
     name: erin
     state: enabled
-    user: erin
+    user_name: erin
     bootstrap_file: "{{ playbook_dir }}/mfa/{{ aws_account_id }}/erin.png"
     assume_role_arn: "{{ aws_assume_role_arn }}"
     role_session_name: mfaops-onboarding
