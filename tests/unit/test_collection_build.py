@@ -28,7 +28,8 @@ EXCLUDED_FILES = {
 # What a user, AWX and ansible-builder need from the artifact.
 REQUIRED_FILES = (
     "MANIFEST.json", "FILES.json", "meta/runtime.yml", "meta/execution-environment.yml", "requirements.txt",
-    "plugins/modules/iam_virtual_mfa.py", "plugins/action/iam_virtual_mfa.py", "COPYING", "README.md",
+    "plugins/modules/iam_virtual_mfa.py", "plugins/action/iam_virtual_mfa.py", "COPYING", "README.md", "bindep.txt",
+    "examples/awx/execution-environment.yml",
 )
 
 

@@ -1,4 +1,6 @@
-"""meta/execution-environment.yml: ansible-builder turns it into a build context with everything the collection needs.
+"""Execution environments: meta/execution-environment.yml is the collection's dependency metadata (the form
+ansible-builder introspection reads from every installed collection); examples/awx/execution-environment.yml is a
+complete ansible-builder 3 definition that ansible-builder turns into a build context with everything needed.
 
 `ansible-builder create` needs no container engine, so this runs anywhere; `ansible-builder introspect` is how an
 execution environment build finds the Python deps of the collections it installs, and runs offline too.
@@ -15,7 +17,8 @@ import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.dirname(sys.executable)
-EE_FILE = os.path.join("meta", "execution-environment.yml")
+META_FILE = os.path.join("meta", "execution-environment.yml")
+EE_FILE = os.path.join("examples", "awx", "execution-environment.yml")
 PYTHON_DEPS = {"boto3", "botocore", "pyotp", "qrcode", "pypng"}
 
 
@@ -47,11 +50,11 @@ def _collection_version():
 
 @pytest.fixture(scope="module")
 def layout(tmp_path_factory):
-    """meta/ (the definition and its requirements, as in the repository) and build/dist/ with the release tarball,
-    where the definition's additional_build_files looks for it (`make build`). A private copy of that layout keeps
-    the test off the repository's build/ directory, which other test stages use."""
+    """examples/awx/ (the definition, as in the repository) and build/dist/ with the release tarball, where the
+    definition's additional_build_files looks for it (`make build`). A private copy of that layout keeps the test off
+    the repository's build/ directory, which other test stages use."""
     top = tmp_path_factory.mktemp("ee")
-    shutil.copytree(os.path.join(ROOT, "meta"), top / "meta")
+    shutil.copytree(os.path.join(ROOT, "examples", "awx"), top / "examples" / "awx")
     dist = top / "build" / "dist"
     dist.mkdir(parents=True)
     subprocess.run(
@@ -70,7 +73,7 @@ def tarball(layout):
 
 @pytest.fixture(scope="module")
 def context(layout):
-    """`ansible-builder create -f meta/execution-environment.yml --context build/ee-context`."""
+    """`ansible-builder create -f examples/awx/execution-environment.yml --context build/ee-context`."""
     top, _tarball = layout
     done = subprocess.run(
         [_tool("ansible-builder"), "create", "-f", EE_FILE, "--context", os.path.join("build", "ee-context"),
@@ -81,6 +84,15 @@ def context(layout):
     return str(top / "build" / "ee-context")
 
 
+def test_collection_metadata_is_the_form_introspection_reads():
+    """meta/execution-environment.yml as ansible-builder expects it from a collection: files relative to the root."""
+    with open(os.path.join(ROOT, META_FILE), encoding="utf-8") as handle:
+        metadata = yaml.safe_load(handle)
+    assert metadata == {"version": 1, "dependencies": {"python": "requirements.txt", "system": "bindep.txt"}}
+    assert PYTHON_DEPS <= _requirement_names(os.path.join(ROOT, "requirements.txt"))
+    assert _requirement_lines(os.path.join(ROOT, "bindep.txt")) == []  # pure Python: no system package
+
+
 def test_definition_is_version_3_with_pins():
     with open(os.path.join(ROOT, EE_FILE), encoding="utf-8") as handle:
         definition = yaml.safe_load(handle)
@@ -89,20 +101,8 @@ def test_definition_is_version_3_with_pins():
     deps = definition["dependencies"]
     assert deps["ansible_core"]["package_pip"].startswith("ansible-core")
     assert deps["ansible_runner"]["package_pip"].startswith("ansible-runner")
-    # As collection metadata, introspection reads this path relative to the collection root: it must be a plain
-    # relative file name there, not a list and not a path that leaves the collection.
-    assert deps["python"] == "requirements.txt"
-
-
-def test_meta_requirements_mirror_the_root_requirements():
-    """meta/requirements.txt (read when the definition is built from meta/) is the root requirements.txt."""
-    assert _requirement_lines(os.path.join(ROOT, "meta", "requirements.txt")) == _requirement_lines(
-        os.path.join(ROOT, "requirements.txt"))
-
-
-def test_context_has_the_python_deps(context):
-    names = _requirement_names(os.path.join(context, "_build", "requirements.txt"))
-    assert PYTHON_DEPS <= names, names
+    # the collections' own metadata brings their Python libraries; nothing is listed twice
+    assert "python" not in deps and "system" not in deps
 
 
 def test_context_installs_amazon_aws(context):
@@ -120,8 +120,10 @@ def test_context_installs_this_collection_from_the_tarball(context, tarball):
         containerfile = handle.read()
     galaxy_stage = containerfile.split("FROM base AS galaxy", 1)[1].split("FROM base AS builder", 1)[0]
     assert re.search(r"ansible-galaxy collection install .*collections/mfaops-iam-\*\.tar\.gz", galaxy_stage)
-    # The builder stage introspects the installed collections, this one included, and adds the user requirements.
-    assert "introspect.py introspect --user-pip=requirements.txt" in containerfile
+    # The builder stage introspects the installed collections, this one included: its metadata brings its libraries.
+    builder_stage = containerfile.split("FROM base AS builder", 1)[1].split("FROM base AS final", 1)[0]
+    assert "introspect.py introspect" in builder_stage
+    assert "COPY --from=galaxy /usr/share/ansible /usr/share/ansible" in builder_stage
 
 
 def test_introspect_finds_the_deps_of_the_installed_collection(tarball, tmp_path):
@@ -135,11 +137,15 @@ def test_introspect_finds_the_deps_of_the_installed_collection(tarball, tmp_path
     )
     assert (install / "ansible_collections" / "mfaops" / "iam" / "MANIFEST.json").is_file()
     pip_out = tmp_path / "requirements.txt"
-    subprocess.run(
-        [_tool("ansible-builder"), "introspect", str(install), "--write-pip", str(pip_out)],
+    bindep_out = tmp_path / "bindep.txt"
+    done = subprocess.run(
+        [_tool("ansible-builder"), "introspect", str(install), "--write-pip", str(pip_out),
+         "--write-bindep", str(bindep_out)],
         check=True, capture_output=True, text=True,
     )
+    assert "Expected requirements file not present" not in done.stdout + done.stderr
     with open(pip_out, encoding="utf-8") as handle:
         lines = [line for line in handle.read().splitlines() if line.strip()]
     assert all("from collection mfaops.iam" in line for line in lines), lines
     assert PYTHON_DEPS <= _requirement_names(pip_out)
+    assert not bindep_out.exists() or _requirement_lines(bindep_out) == []
