@@ -10,6 +10,8 @@ drift.  No AWS call, no clock, no seed here.
 from .marker import MARKER_KEY
 
 MAX_TAGS = 50
+# MFA devices of any kind (virtual, FIDO, hardware) an IAM user may hold (since November 2022).
+MAX_MFA_DEVICES = 8
 
 
 class Want:
@@ -82,8 +84,19 @@ def _too_many_tags(count, current, params_purge):
                              "" if params_purge else ", or set purge_tags=true"))
 
 
-def decide(device, want):
-    """The Decision for ``device`` (a device dict with ``tags`` and ``user_name``, or None when it does not exist)."""
+def decide(device, want, held=None):
+    """The Decision for ``device`` (a device dict with ``tags`` and ``user_name``, or None when it does not exist).
+    ``held``: how many MFA devices of any kind the user to enable for holds, when known (a full user is a problem)."""
+    decision = _decide(device, want)
+    if decision.enable and not decision.problem and held is not None and held >= MAX_MFA_DEVICES:
+        decision.problem = (
+            "IAM user %s already holds %d MFA devices, the most IAM allows (EnableMFADevice would answer "
+            "LimitExceeded): no virtual MFA device is created or enabled for the user. Remove one of the user's MFA "
+            "devices first" % (decision.enable, held))
+    return decision
+
+
+def _decide(device, want):
     decision = Decision()
     if want.state == "absent":
         if device is not None:

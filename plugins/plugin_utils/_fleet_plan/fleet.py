@@ -10,6 +10,7 @@ Offboarding entries (``state: absent``) list the devices to deactivate and delet
 user, and the device at the entry's path and name unless it is enabled for someone else (a problem).
 """
 
+from ansible_collections.mfaops.iam.plugins.module_utils._user_mfa.devices import is_root_arn
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.plan import Want
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.plan import decide
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.transform import public_view
@@ -52,16 +53,25 @@ def _clash_problem(entry, clash):
         % (entry.path, entry.device_name, clash["serial_number"]))
 
 
-def _onboard(entry, index, existing, settings):
+def _root_problem(entry, device):
+    """The root user's device (listed with the root's ARN and no user name) is never the entry's to change."""
+    if device is not None and is_root_arn(device.get("user_arn")):
+        return ("Virtual MFA device %s is the root user's: the IAM API cannot manage it. Give the entry of %s another "
+                "device_name or path" % (device["serial_number"], entry.name))
+    return None
+
+
+def _onboard(entry, index, existing, settings, held):
     device = index.find(entry.path, entry.device_name)
     tags = wanted_tags(entry, device, settings)
     params = module_params(entry, tags, settings)
-    decision = decide(device, Want.from_params(params))
-    problem = first_problem(params)
+    user_exists = entry.name in existing
+    count = (held or {}).get(entry.name) if user_exists else 0
+    decision = decide(device, Want.from_params(params), None if held is None else count)
+    problem = first_problem(params) or _root_problem(entry, device)
     if problem is None and device is None and index.clash(entry.path, entry.device_name):
         problem = _clash_problem(entry, index.clash(entry.path, entry.device_name))
     problem = problem or decision.problem
-    user_exists = entry.name in existing
     return dict(
         tags=tags, user_exists=user_exists, device=public_view(device), device_after=public_view(device),
         decision=decision.as_dict(), deletions=[], problem=problem,
@@ -77,8 +87,8 @@ def _deletion(device):
 def _offboard(entry, index, existing):
     device = index.find(entry.path, entry.device_name)
     doomed = index.held_by(entry.name)
-    problem = None
-    if device is not None and device not in doomed:
+    problem = _root_problem(entry, device)
+    if device is not None and device not in doomed and problem is None:
         if device.get("user_name"):
             problem = (
                 "Virtual MFA device %s is enabled for IAM user %s, not %s: offboarding %s does not delete it. Correct "
@@ -93,17 +103,29 @@ def _offboard(entry, index, existing):
     )
 
 
-def plan_fleet(entries, users, devices, settings=None):
-    """One dict per entry, in the entries' order (see the filter's documentation for the keys)."""
+def users_to_count(plan):
+    """The existing users a device is to be enabled for, in the plan's order: the users whose MFA devices must be
+    counted (``held``) to see IAM's limit."""
+    return [entry["name"] for entry in plan
+            if entry["state"] != ABSENT and entry["user_exists"] and entry["decision"]["enable"] and not entry["problem"]]
+
+
+def plan_fleet(entries, users, devices, settings=None, held=None):
+    """One dict per entry, in the entries' order (see the filter's documentation for the keys). ``held``: {user name:
+    number of MFA devices of any kind the user holds} for the users ``users_to_count`` names, or None (not known)."""
     settings = settings_of(settings)
     entries = entries_of(entries, settings)
     existing = user_names(users)
-    index = DeviceIndex(devices_of(devices))
-    plan = []
-    for entry in entries:
+    listed = devices_of(devices)
+    index = DeviceIndex(listed)
+    planned = {}
+    for position, entry in enumerate(entries):  # offboarding runs first
         if entry.state == ABSENT:
-            planned = _offboard(entry, index, existing)
-        else:
-            planned = _onboard(entry, index, existing, settings)
-        plan.append(dict(planned, name=entry.name, state=entry.state, device_name=entry.device_name, path=entry.path))
-    return plan
+            planned[position] = _offboard(entry, index, existing)
+    deleted = {deletion["serial_number"] for each in planned.values() for deletion in each["deletions"]}
+    remaining = DeviceIndex([device for device in listed if device["serial_number"] not in deleted])
+    for position, entry in enumerate(entries):
+        if entry.state != ABSENT:
+            planned[position] = _onboard(entry, remaining, existing, settings, held)
+    return [dict(planned[position], name=entry.name, state=entry.state, device_name=entry.device_name, path=entry.path)
+            for position, entry in enumerate(entries)]

@@ -68,7 +68,39 @@ def entries_of(entries, settings):
         if raw.get("tags") is not None and not isinstance(raw["tags"], dict):
             raise PlanInputError("entry %s: tags must be a dict" % raw["name"])
         result.append(Entry(raw, settings))
+    problem = repeated_problem(result)
+    if problem:
+        raise PlanInputError(problem)
     return result
+
+
+def _repeats(keys):
+    """The groups of more than one item that share a key, in the order their first item comes: [(key, [items])]."""
+    groups = {}
+    for key, item in keys:
+        groups.setdefault(key, []).append(item)
+    return [(key, items) for key, items in groups.items() if len(items) > 1]
+
+
+def repeated_problem(entries):
+    """Why the entries cannot be planned together, or None: a user listed twice (IAM user names are unique regardless
+    of case), or one device named by two onboarding entries (the second would find it enabled for the first) or by
+    two offboarding entries. An offboarding and an onboarding entry may name the same device: it is deleted, then
+    created anew."""
+    users = _repeats((entry.name.lower(), entry.name) for entry in entries)
+    if users:
+        return "these users are listed more than once: %s" % ", ".join(name for _key, names in users for name in names)
+    devices = _repeats(((entry.state, entry.path.lower(), entry.device_name.lower()), entry) for entry in entries)
+    if devices:
+        described = []
+        for _key, named in devices:
+            spellings = {}  # the same device may be spelt in other cases: each spelling with its users
+            for entry in named:
+                spellings.setdefault((entry.path, entry.device_name), []).append(entry.name)
+            described.extend("%s%s (%s)" % (path, name, ", ".join(users)) for (path, name), users in spellings.items())
+        return ("these virtual MFA devices are named by more than one entry: %s. Each device belongs to one user: give "
+                "each entry its own device_name or path" % ", ".join(described))
+    return None
 
 
 def _listed(listing, keys, what):
