@@ -1,6 +1,7 @@
 # Copyright: Contributors to the mfaops.iam collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The read-only IAM calls on users and their MFA state, one function each; errors raise MFAError naming the call.
+"""The IAM calls on users and their MFA state, one function each (all read-only but create_user); errors raise
+MFAError naming the call.
 
 ``client`` is ``module.client("iam", retry_decorator=RETRY)``; every call passes ``aws_retry=True`` or goes through
 ``_virtual_mfa.api.paginate`` (botocore's paginator, pages of 1,000).
@@ -43,6 +44,12 @@ def has_login_profile(client, user_name):
 def account_mfa_enabled(client):
     """GetAccountSummary's SummaryMap.AccountMFAEnabled: whether the root user has an MFA device of any kind."""
     return bool(client.get_account_summary(aws_retry=True)["SummaryMap"].get("AccountMFAEnabled"))
+
+
+@MFAErrorHandler.common_error_handler("create IAM user")
+def create_user(client, user_name):
+    """CreateUser (path /, nothing else set); returns the new user as GetUser would."""
+    return client.create_user(aws_retry=True, UserName=user_name)["User"]
 
 
 def iter_assigned_virtual_devices(client):

@@ -38,10 +38,11 @@ def wanted_tags(entry, device, settings):
     return tags
 
 
-def module_params(entry, tags, settings):
-    """The iam_virtual_mfa options the role passes for an onboarding entry (those the decision depends on)."""
+def module_params(user, device_name, path, tags, settings):
+    """The iam_virtual_mfa options of an onboarding entry (those the decision depends on), as user_mfa_account
+    converges it and as the user_mfa role used to pass them to iam_virtual_mfa."""
     return dict(
-        state="enabled", name=entry.device_name, path=entry.path, serial_number=None, user_name=entry.name, tags=tags,
+        state="enabled", name=device_name, path=path, serial_number=None, user_name=user, tags=tags,
         purge_tags=settings["purge_tags"], resync=False, reassign=False, seed=None,
         authentication_code_1=None, authentication_code_2=None,
     )
@@ -64,7 +65,7 @@ def _root_problem(entry, device):
 def _onboard(entry, index, existing, settings, held):
     device = index.find(entry.path, entry.device_name)
     tags = wanted_tags(entry, device, settings)
-    params = module_params(entry, tags, settings)
+    params = module_params(entry.name, entry.device_name, entry.path, tags, settings)
     user_exists = entry.name in existing
     count = (held or {}).get(entry.name) if user_exists else 0
     decision = decide(device, Want.from_params(params), None if held is None else count)

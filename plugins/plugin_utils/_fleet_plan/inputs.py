@@ -89,7 +89,8 @@ def repeated_problem(entries):
     created anew."""
     users = _repeats((entry.name.lower(), entry.name) for entry in entries)
     if users:
-        return "these users are listed more than once: %s" % ", ".join(name for _key, names in users for name in names)
+        spellings = [name for _key, names in users for name in dict.fromkeys(names)]  # each spelling once
+        return "these users are listed more than once: %s" % ", ".join(spellings)
     devices = _repeats(((entry.state, entry.path.lower(), entry.device_name.lower()), entry) for entry in entries)
     if devices:
         described = []

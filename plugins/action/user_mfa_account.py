@@ -1,0 +1,111 @@
+# Copyright: Contributors to the mfaops.iam collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""user_mfa_account, whole, in the controller's process: one account's user_mfa run (plugin_utils/_user_mfa_account).
+
+The role to assume (assume_role_arn) is assumed here, and its session used here; the seeds of the devices created
+are written to their bootstrap files here.  No secret becomes a module argument, a module result or a log line, so
+ANSIBLE_DEBUG has nothing to show.  The module file holds the documentation only (like iam_virtual_mfa's).
+"""
+
+import datetime
+
+from ansible.errors import AnsibleActionFail
+from ansible.module_utils.basic import missing_required_lib
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.mfaops.iam.plugins.module_utils._assume_role import assume_role_problem
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa import api
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import CLIENT_CONFIG
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import RETRY
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import MFAError
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.tag_fetch import MAX_WORKERS
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.tag_fetch import pool_config
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.totp import HAS_PYOTP
+from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts.naming import account_directory
+from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts.naming import child_path
+from ansible_collections.mfaops.iam.plugins.plugin_utils._aws_connection import ControllerAWS
+from ansible_collections.mfaops.iam.plugins.plugin_utils._aws_connection import task_environment
+from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_file import BootstrapFileError
+from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_file import parse_mode
+from ansible_collections.mfaops.iam.plugins.plugin_utils._fleet_plan.inputs import STAMP
+from ansible_collections.mfaops.iam.plugins.plugin_utils._user_mfa_account.argspec import full_argument_spec
+from ansible_collections.mfaops.iam.plugins.plugin_utils._user_mfa_account.outcome import failure_text
+from ansible_collections.mfaops.iam.plugins.plugin_utils._user_mfa_account.outcome import task_result
+from ansible_collections.mfaops.iam.plugins.plugin_utils._user_mfa_account.run import AccountRun
+from ansible_collections.mfaops.iam.plugins.plugin_utils._user_mfa_account.run import Refusal
+
+ACTION = "mfaops.iam.user_mfa_account"
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _supports_check_mode = True
+    _supports_async = False
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        result.pop("invocation", None)
+        environment = {}
+        self._compute_environment_string(environment)
+        with task_environment(environment):
+            try:
+                result.update(self._run_account(task_vars or {}))
+            except AnsibleActionFail as e:
+                result.update(_failed(e))
+        return result
+
+    def _run_account(self, task_vars):
+        _validation, params = self.validate_argument_spec(argument_spec=full_argument_spec())
+        problem = _options_problem(params) or assume_role_problem(params)
+        if problem:
+            raise AnsibleActionFail(problem)
+        if not HAS_PYOTP:
+            raise AnsibleActionFail(missing_required_lib("pyotp") + " (on the controller)")
+        directory = self._directory(params, task_vars)
+
+        aws = ControllerAWS(params, ansible_name=ACTION)
+        client = aws.client("iam", retry_decorator=RETRY, config=dict(CLIENT_CONFIG, **pool_config(params["max_concurrency"])))
+        now = datetime.datetime.now(datetime.timezone.utc).strftime(STAMP)
+        account = AccountRun(client, params, self._task.check_mode, directory,
+                             lambda: api.caller_account(aws.client("sts", config=CLIENT_CONFIG)), now)
+        try:
+            outcomes = account.run()
+        except Refusal as e:
+            raise AnsibleActionFail(str(e)) from None
+        except MFAError as e:  # reading the account: nothing was changed
+            raise AnsibleActionFail(failure_text(e)) from None
+        finally:
+            for warning in account.warnings:
+                self._display.warning(warning)
+        return task_result(outcomes, directory, self._task.diff)
+
+    def _directory(self, params, task_vars):
+        """The account's bootstrap directory: ``bootstrap_dir`` (a relative path resolved like ansible.builtin.fetch's
+        dest), then with ``account_subdirectory`` the account's own directory under it, named by naming.py from the
+        account id (or, for a host that is no AWS account, from the host name, escaped), never leaving it."""
+        base = self._loader.path_dwim(params["bootstrap_dir"])
+        if not params["account_subdirectory"]:
+            return base
+        try:
+            return child_path(base, account_directory(params["account_id"], task_vars.get("inventory_hostname")))
+        except ValueError as e:
+            raise AnsibleActionFail("account_id: %s" % e if params["account_id"] else str(e)) from None
+
+
+def _options_problem(params):
+    """What is wrong with the options that are not the entries', or None; checked before any AWS call."""
+    if not 1 <= params["max_concurrency"] <= MAX_WORKERS:
+        return "max_concurrency must be between 1 and %d, not %d" % (MAX_WORKERS, params["max_concurrency"])
+    try:
+        parse_mode(params["bootstrap_mode"])
+    except BootstrapFileError as e:
+        return str(e)
+    return None
+
+
+def _failed(error):
+    """The task result of an AnsibleActionFail, the same on every ansible-core (see iam_virtual_mfa's)."""
+    result = {key: value for key, value in dict(getattr(error, "result", None) or {}).items() if key != "exception"}
+    result.update(failed=True, msg=error.message)
+    result.setdefault("changed", False)
+    return result
