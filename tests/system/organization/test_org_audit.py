@@ -1,4 +1,4 @@
-"""mfa_audit and user_mfa over an organization of 20 member accounts on the local endpoint, through real
+"""mfa_audit over an organization of 20 member accounts on the local endpoint, through real
 ansible-playbook over the aws_accounts inventory: each host assumes its account's role, each account's findings land
 in its own report, the organization summary adds them up, an account whose role cannot be assumed is reported (and
 only its host fails), and no session credential shows in the output, the reports or the ansible-runner artifacts."""
@@ -130,46 +130,3 @@ def test_mfa_audit_through_ansible_runner_leaves_no_credential(endpoint, organiz
     assert list(stats["failures"]) == [organization["locked"]["name"]]
     assert len(stats["ok"]) == 20
     _assert_no_credential(_texts(private / "artifacts", tmp_path / "reports"))
-
-
-def test_user_mfa_onboards_in_each_account(endpoint, tmp_path):
-    org = endpoint.create_organization(accounts=3, ou_names=())
-    names = ["alice", "bob"]
-    for account in org["accounts"]:
-        iam = endpoint.assumed_client(account["id"], "iam")
-        for name in names:
-            iam.create_user(UserName=name)
-    source = inventory_source(endpoint, tmp_path / "org.aws_accounts.yml", exclude=["123456789012"])
-    bootstrap = tmp_path / "bootstrap"
-    connection = {"endpoint_url": endpoint.url, "region": "us-east-1", "access_key": "testing", "secret_key": "testing"}
-    playbook = tmp_path / "onboard.yml"
-    playbook.write_text(yaml.safe_dump([{
-        "hosts": "all", "gather_facts": False, "module_defaults": {"group/mfaops.iam.aws": connection},
-        "roles": [{"role": "mfaops.iam.user_mfa", "vars": {
-            "user_mfa_users": [{"name": n} for n in names], "user_mfa_bootstrap_dir": str(bootstrap),
-            "user_mfa_bootstrap_method": "Base32StringSeed"}}],
-    }]))
-    command = [os.path.join(BIN, "ansible-playbook"), "-i", str(source), "-f", "3", "-vvvv", str(playbook)]
-    # check mode: each host assumes its role (sts_assume_role runs, it changes nothing), predicts, creates nothing
-    checked = run(command + ["--check"], tmp_path)
-    assert checked.returncode == 0, checked.stdout + checked.stderr
-    predicted = re.findall(r": ok=\d+\s+changed=(\d+)", checked.stdout)
-    assert len(predicted) == 3 and all(int(count) > 0 for count in predicted), checked.stdout
-    for account in org["accounts"]:
-        assert endpoint.assumed_client(account["id"], "iam").list_virtual_mfa_devices()["VirtualMFADevices"] == []
-    _assert_no_credential([("check-mode output", checked.stdout + checked.stderr)])
-    proc = run(command, tmp_path)
-    output = proc.stdout + proc.stderr
-    assert proc.returncode == 0, output
-    for account in org["accounts"]:
-        devices = endpoint.assumed_client(account["id"], "iam").list_virtual_mfa_devices()["VirtualMFADevices"]
-        assert sorted(d["User"]["UserName"] for d in devices) == names
-        assert all(":%s:" % account["id"] in d["SerialNumber"] for d in devices)
-        for name in names:
-            assert (bootstrap / account["name"] / ("%s.seed" % name)).is_file()
-    # none in the management account
-    assert endpoint.boto3_client("iam").list_virtual_mfa_devices()["VirtualMFADevices"] == []
-    _assert_no_credential([("output", output)])
-    # converged: a second run changes nothing
-    again = run(command, tmp_path)
-    assert again.returncode == 0 and "changed=1" not in again.stdout, again.stdout
