@@ -4,12 +4,14 @@ The fleet is built on the local endpoint; the plan is made from the listings the
 names only, iam_virtual_mfa_info with tags, both through main()); then iam_virtual_mfa runs in this process (the
 action plugin, check mode, diff) for every entry with the options the role passes.  For each entry the plan's
 ``run`` must equal "the module changes something or fails", the plan's decision must be what the module's diff
-shows, and the device the plan publishes for a skipped entry must be the one the module returns.  Then the real
-runs change exactly the users the check runs named, and a new plan from new listings has nothing left to run.
+shows, and the device the plan publishes for a skipped entry must be the one the module returns; user_mfa_account
+(the role's one task per account, the same engine) must name the same users and fail for the same entries.  Then the
+real runs change exactly the users the check runs named, and a new plan from new listings has nothing left to run.
 """
 
 import mfa_fleet
 import pytest
+from action_harness import run_action
 
 from ansible_collections.mfaops.iam.plugins.filter.virtual_mfa_plan import virtual_mfa_plan
 
@@ -72,6 +74,14 @@ def onboard(run, entry, bootstrap, check_mode):
     return run(check_mode=check_mode, diff=True, name=entry["device_name"], path=entry["path"], state="enabled",
                user_name=entry["name"], tags=entry["tags"], purge_tags=True, bootstrap_file=str(bootstrap / (entry["name"] + ".seed")),
                bootstrap_method=SEED)
+
+
+def account_run(endpoint, bootstrap, check_mode):
+    """user_mfa_account over ENTRIES, as the role runs it (the users it would create included)."""
+    return run_action(dict(users=ENTRIES, bootstrap_dir=str(bootstrap), account_subdirectory=False, tags=WANTED,
+                           bootstrap_method=SEED, create_users=True, endpoint_url=endpoint.url, region="us-east-1",
+                           access_key="testing", secret_key="testing"),
+                      check_mode=check_mode, action_name="mfaops.iam.user_mfa_account")
 
 
 def offboard(run, serial_number, check_mode):
@@ -147,6 +157,14 @@ def test_the_plan_is_what_iam_virtual_mfa_decides_user_by_user(run, endpoint, fl
     assert endpoint.write_requests() == []
     assert check_changed == {"nodev", "wrongtags", "orphan", "ghost", "leaver"}
     assert by_name["victim"]["problem"] and by_name["clash"]["problem"]
+
+    # user_mfa_account, which converges the role's entries with iam_virtual_mfa's engine in one task, predicts the
+    # same: the users iam_virtual_mfa changes, and a failure for each entry it fails for, with the same message.
+    account = account_run(endpoint, fleet, check_mode=True)
+    assert endpoint.write_requests() == []
+    assert set(account["changed_users"]) == check_changed
+    assert {f["user"]: f["msg"] for f in account["failures"]} == {
+        name: by_name[name]["problem"] for name in ("victim", "clash")}
 
     # The real runs (the role creates ghost first) change exactly the users check mode named.
     run_iam = endpoint.boto3_client("iam")
