@@ -166,6 +166,8 @@ seealso:
   - module: mfaops.iam.iam_virtual_mfa_info
   - module: mfaops.iam.iam_user_mfa_info
 extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3

@@ -72,7 +72,7 @@ class AccountRun:
         self._devices = {device["serial_number"]: device for device in devices}
         self._seen_serial = next(iter(self._devices), None) or next((u["arn"] for u in users if u.get("arn")), None)
         outcomes = [Outcome(planned) for planned in plan]
-        steps = [(planned, outcome) for planned, outcome in zip(plan, outcomes)]
+        steps = list(zip(plan, outcomes))
         for planned, outcome in steps:
             if planned["state"] == "present" and not planned["user_exists"]:
                 self._create_user(outcome)

@@ -99,7 +99,7 @@ def test_offboarding_a_device_and_onboarding_another_user_with_its_path_and_name
 def test_a_user_already_holding_eight_mfa_devices(endpoint, iam, role, tmp_path):
     for name in ("full", "fine"):
         iam.create_user(UserName=name)
-    for _ in range(8):
+    for _token in range(8):
         endpoint.add_user_mfa_device("full", "hardware")
     users = [{"name": "full"}, {"name": "fine"}]
 

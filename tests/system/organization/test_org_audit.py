@@ -9,7 +9,6 @@ import re
 import sys
 
 import pytest
-import yaml
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from org_helpers import ACCESS_KEY_ID, ACCESS_ROLE, BIN, ROOT, TOKEN_PREFIX  # noqa: E402

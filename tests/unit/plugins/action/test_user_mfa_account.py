@@ -134,7 +134,8 @@ def test_two_entries_naming_one_device_fail_alike_in_check_mode_and_for_real(end
     checked, real = check_then_run(endpoint, account, users)
 
     assert real["failed"] is True and real["changed"] is False
-    assert "named by more than one entry: /shared (alice, bob)" in real["msg"] == checked["msg"]
+    assert real["msg"] == checked["msg"]
+    assert "named by more than one entry: /shared (alice, bob)" in real["msg"]
     assert endpoint.write_requests() == []
 
 
@@ -161,7 +162,7 @@ def test_offboarding_frees_a_name_onboarding_takes_in_the_same_run(endpoint, iam
 def test_a_user_holding_eight_mfa_devices_fails_before_any_create_in_both_modes(endpoint, iam, account, tmp_path):
     for name in ("full", "fine"):
         iam.create_user(UserName=name)
-    for _ in range(8):
+    for _token in range(8):
         endpoint.add_user_mfa_device("full", "hardware")
     users = [{"name": "full"}, {"name": "fine"}]
 
@@ -171,7 +172,7 @@ def test_a_user_holding_eight_mfa_devices_fails_before_any_create_in_both_modes(
     assert real["changed_users"] == ["fine"]
     assert [f["user"] for f in real["failures"]] == ["full"]
     assert "IAM user full already holds 8 MFA devices" in real["msg"]
-    assert [d["Name"] if "Name" in d else d["SerialNumber"] for d in iam.list_virtual_mfa_devices()["VirtualMFADevices"]] == [
+    assert [d["SerialNumber"] for d in iam.list_virtual_mfa_devices()["VirtualMFADevices"]] == [
         "arn:aws:iam::%s:mfa/fine" % ACCOUNT]  # no device left behind for full
     assert not (tmp_path / "bootstrap" / "full.seed").exists()
     assert real["users"][0]["device"] == {}
