@@ -2,9 +2,9 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """What iam_virtual_mfa would do to one device: a pure decision from the device as listed and the task's wishes.
 
-The module's converge (converge.DeviceTask) executes it, and the user_mfa role calls the same function (through
-the ``virtual_mfa_plan`` filter) to run the module only for the users whose device needs a change, so the two cannot
-drift.  No AWS call, no clock, no seed here.
+The module's converge (converge.DeviceTask) executes it, and the plan of the user_mfa role (plugin_utils/_fleet_plan,
+through the action user_mfa_account and the ``virtual_mfa_plan`` filter) calls the same function to converge only the
+users whose device needs a change, so the two cannot drift.  No AWS call, no clock, no seed here.
 """
 
 from .marker import MARKER_KEY
