@@ -32,7 +32,7 @@ from .read import count_mfa_devices
 from .read import read_account
 
 # The iam_virtual_mfa options an offboarding deletion passes, besides serial_number.
-_ABSENT = dict(state="absent", name=None, path=None, user=None, tags=None, purge_tags=True, resync=False,
+_ABSENT = dict(state="absent", name=None, path=None, user_name=None, tags=None, purge_tags=True, resync=False,
                reassign=False, seed=None, authentication_code_1=None, authentication_code_2=None, on_missing_seed="fail")
 
 
