@@ -62,6 +62,7 @@ GOALS = {
 }
 PROJECTED_ACCOUNTS = 1000
 PROJECTED_CORES = (4, 16)
+FORKS_PER_CORE = 4  # AWX's default capacity: 4 forks per CPU core
 
 
 def parse_args(argv=None):
@@ -115,6 +116,7 @@ class Bench:
         self.args, self.endpoint, self.org, self.workdir = args, endpoint, org, workdir
         self.audit_vars = role_vars(args.audit_var)
         self.runs, self.figures, self.problems = {}, {}, []
+        self.one_account = None  # (wall seconds, IAM span seconds) of one account of 30 users alone
 
     # ------------------------------------------------------------------------------------------ runs
     def record(self, measure, accounts, calls=None):
@@ -188,7 +190,8 @@ class Bench:
         n = len(accounts)
         print("\n== %d accounts x 30 users: mfa_audit forks=10 and c7n-org 10 workers in turn; forks=1; one account"
               % n, flush=True)
-        one = self.audit("audit 1 account x30 forks=1", accounts[:1], 1)[0]
+        one, requests = self.audit("audit 1 account x30 forks=1", accounts[:1], 1)
+        self.one_account = (one.seconds, max(spans(requests, self.args.latency_ms).values()))
         audits, peers = [], []
         for _round in range(self.args.repeat):
             audits.append(self.audit("audit %d x30 forks=10" % n, accounts, 10)[0])
@@ -243,25 +246,36 @@ class Bench:
         accounts = self.org["org30"][:self.args.fleet_accounts]
         n = len(accounts)
         print("\n== %d accounts x 30 users, forks=20, end to end" % n, flush=True)
-        run = self.audit("audit %d x30 forks=20" % n, accounts, 20)[0]
+        run, requests = self.audit("audit %d x30 forks=20" % n, accounts, 20)
+        span = spans(requests, self.args.latency_ms)
         self.figure("fleet100_wall", round(run.seconds, 1),
-                    "%.2f s wall per account, %.3f CPU s per account (main process %s), endpoint %s CPU s"
+                    "%.2f s wall per account, %.3f CPU s per account (main process %s), endpoint %s CPU s; an "
+                    "account's IAM calls span %.2f s (median; %.2f to %.2f)"
                     % (run.seconds / n, run.cpu / n, "%.3f s" % (run.main_cpu / n) if run.main_cpu else "?",
-                       "%.1f" % run.endpoint_cpu if run.endpoint_cpu is not None else "?"))
-        self.projection(run, n)
+                       "%.1f" % run.endpoint_cpu if run.endpoint_cpu is not None else "?",
+                       statistics.median(span.values()), min(span.values()), max(span.values())))
+        self.projection(run, n, self.one_account or (None, min(span.values())))
 
-    def projection(self, run, n):
-        """1,000 accounts on C cores: the CPU grows with the accounts; the main process's share is serial."""
+    def projection(self, run, n, one_account):
+        """1,000 accounts on C cores with 4 forks per core: at least the CPU spread over the cores, at least the
+        accounts' IAM time spread over the forks, plus Ansible's start-up."""
         cpu_per = run.cpu / n
-        main_per = (run.main_cpu or 0) / n
+        one_wall, span = one_account
+        startup = max(0.0, one_wall - span) if one_wall is not None else 0.0
         lines = []
         for cores in PROJECTED_CORES:
-            bound = max(PROJECTED_ACCOUNTS * cpu_per / cores, PROJECTED_ACCOUNTS * main_per)
-            lines.append("%d cores: >= %.0f s (CPU %.0f s / %d cores; main process %.0f s serial)" % (
-                cores, bound, PROJECTED_ACCOUNTS * cpu_per, cores, PROJECTED_ACCOUNTS * main_per))
-        self.figures["projection_1000"] = {"title": "projection, %d accounts x 30 users" % PROJECTED_ACCOUNTS,
-                                           "lines": lines, "cpu_per_account": round(cpu_per, 3),
-                                           "main_cpu_per_account": round(main_per, 3)}
+            forks = FORKS_PER_CORE * cores
+            by_cpu = PROJECTED_ACCOUNTS * cpu_per / cores
+            by_api = PROJECTED_ACCOUNTS * span / forks
+            lines.append("%d cores, forks=%d: about %.0f s = max(CPU %.0f s / %d cores = %.0f s, %d accounts x %.2f s "
+                         "of IAM calls / %d forks = %.0f s) + %.1f s start-up" % (
+                             cores, forks, max(by_cpu, by_api) + startup, PROJECTED_ACCOUNTS * cpu_per, cores, by_cpu,
+                             PROJECTED_ACCOUNTS, span, forks, by_api, startup))
+        self.figures["projection_1000"] = {
+            "title": "projection (not measured), %d accounts x 30 users, from the %d-account run" % (
+                PROJECTED_ACCOUNTS, n),
+            "lines": lines, "cpu_per_account": round(cpu_per, 3), "span_per_account": round(span, 3),
+            "startup": round(startup, 2)}
 
 
 def leak(args, workdir):
@@ -305,6 +319,16 @@ def expected_totals(accounts):
             result[kind] += want[kind]
         result["root_with_virtual_mfa"] += 1
     return result
+
+
+def spans(requests, latency_ms):
+    """{account: seconds from its first IAM request's arrival to its last one's answer (latency included)}."""
+    first, last = {}, {}
+    for request in requests:
+        account, when = request["account"], request["time"]
+        first[account] = min(first.get(account, when), when)
+        last[account] = max(last.get(account, when), when)
+    return {account: last[account] - first[account] + latency_ms / 1000 for account in first}
 
 
 def median(measures, attribute):
