@@ -294,12 +294,18 @@ def leak(args, workdir):
             role_vars={"user_mfa_users": [{"name": bench_org.user_name(8)}], "user_mfa_bootstrap_dir": bootstrap,
                        "user_mfa_bootstrap_method": "Base32StringSeed"})
         sessions = bench_leak.since(before, bench_leak.issued(endpoint))
+    problems = []
+    audited = len(bench_org_runs.reports(reports))
+    onboarded = sum(len(files) for _folder, _dirs, files in os.walk(bootstrap))
+    if audited != len(accounts) or onboarded != len(accounts):
+        problems.append("leak runs: %d reports and %d bootstrap files for %d accounts" % (
+            audited, onboarded, len(accounts)))
     texts = [("mfa_audit output", audit.stdout + audit.stderr), ("user_mfa output", onboard.stdout + onboard.stderr)]
     texts += bench_leak.texts_under(reports, bootstrap)
     found = bench_leak.hits(sessions, texts)
     size = sum(len(text) for _source, text in texts[:2])
     print(audit.line() + "\n" + onboard.line())
-    return found, len(sessions), size
+    return found, len(sessions), size, problems
 
 
 def add_figure(figures, key, value, detail="", goal=None):
@@ -393,7 +399,8 @@ def main(argv=None):
         problems = bench.problems if bench else []
         all_figures = bench.figures if bench else {}
         if "leak" in figures:
-            found, sessions, size = leak(args, workdir)
+            found, sessions, size, leak_problems = leak(args, workdir)
+            problems = problems + leak_problems
             where = ", ".join("%s %d" % item for item in sorted(found["where"].items())) or "nowhere"
             detail = "%d sessions issued; key ids %d, secrets %d, session tokens %d in %.1f MB of output (%s)" % (
                 sessions, found["key ids"], found["secrets"], found["session tokens"], size / 1e6, where)
