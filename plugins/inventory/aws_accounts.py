@@ -18,10 +18,14 @@ description:
   - "Host variables: C(ansible_connection) (V(local)), C(ansible_python_interpreter) (the controller's Python,
     C({{ ansible_playbook_python }}), where boto3 is), C(aws_account_id), C(aws_account_name), C(aws_account_email),
     C(aws_account_status), C(aws_account_arn), C(aws_account_joined_timestamp), C(aws_organization_id),
-    C(aws_management_account) (whether it is the organization's management account), C(aws_ou_id),
-    C(aws_ou_path) (such as V(/Root/Production/)), C(aws_account_tags) (a dictionary, or V(null) when the tags were
-    not read, see O(fetch_tags)), C(aws_partition) and C(aws_assume_role_arn). What is unknown (for example the OU of
-    an account of O(accounts) without C(ou_path)) is V(null). O(compose) may override any of them."
+    C(aws_management_account) (whether it is the organization's management account), C(aws_ou_id), C(aws_ou_path)
+    (such as V(/Root/Production/); a C(/) or C(%) inside an OU name is written C(%2F) or C(%25), so that an OU named
+    C(Prod/Web) is V(/Root/Prod%2FWeb/), not the OU C(Web) of C(Prod)), C(aws_account_tags) (a dictionary, or V(null)
+    when the tags were not read, see O(fetch_tags)), C(aws_partition) and C(aws_assume_role_arn). What is unknown (for
+    example the OU of an account of O(accounts) without C(ou_path)) is V(null). O(compose) may override any of them."
+  - Every value that comes from AWS (account and OU names, e-mail addresses, tags, ARNs) is data, never a template,
+    on every supported ansible-core (on ansible-core before 2.19 the plugin marks it unsafe). An account named
+    C({{ 7 * 7 }}) is that text, not V(49), wherever a play uses C(aws_account_name).
   - "Calls (pages of 20 items): DescribeOrganization once; with O(list_by_organizational_unit=true) ListRoots once,
     ListOrganizationalUnitsForParent once per OU of the organization and ListAccountsForParent once per OU in scope;
     otherwise ListAccounts; ListTagsForResource once per account kept by the other filters, only when the tags are
@@ -90,9 +94,12 @@ options:
     elements: str
     default: []
   exclude_accounts:
-    description: Leave out these accounts, by id or by name.
+    description:
+      - Leave out these accounts, by id or by name.
+      - Quote account ids. An unquoted number must be a 12-digit id; YAML reads an unquoted id with a leading C(0)
+        (C(012345670123)) as an octal number, which is refused with an error rather than matching no account.
     type: list
-    elements: str
+    elements: raw
     default: []
   tag_filters:
     description:
@@ -123,8 +130,12 @@ options:
     description:
       - The host name of an account, a Python format string with the fields C({id}), C({name}), C({email}) and
         C({partition}).
-      - Account names need not be unique; accounts that would share a host name get C(<name>_<id>) instead, with a
-        warning. Use V({id}) for names that never change.
+      - Host names are made of C(A-Z), C(a-z), C(0-9), C(_), C(.) and C(-) only; every other character of the text
+        (blanks, C({ }), C(/), C(:), C(,), C(!), C([ ]), ...) is replaced by C(_), so that a host name is never a
+        template, a host pattern or a path. Text that is empty once stripped gives the account id.
+      - Account names need not be unique; accounts that would share a host name get C(<name>_<id>) instead (then
+        C(<name>_<id>_2), ... if an account is really named so), with a warning; every account is a host of its own.
+        Use V({id}) for names that never change.
     type: str
     default: '{name}'
   assume_role_pattern:
@@ -145,6 +156,10 @@ options:
         V(/Root/Production/) and C(ou_production_web) for V(/Root/Production/Web/) (a child group of
         C(ou_production)); accounts directly under the root are in C(ou_root).
       - Names are lower case, with every character other than a-z, 0-9 and C(_) replaced by C(_).
+      - Distinct OUs never share a group. OUs whose names would give the same group name (V(/Root/Prod/Web/) and
+        V(/Root/Prod_Web/), or C(Prod) and C(prod)) each get a group named C(<name>_<8 hex digits>) instead, the
+        digits those of the SHA-256 of the OU's path, so that C(--limit ou_prod) never reaches an account outside
+        C(/Root/Prod/).
     type: bool
     default: true
   ou_group_prefix:
@@ -225,6 +240,7 @@ from ansible_collections.amazon.aws.plugins.plugin_utils.inventory import AWSInv
 from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts import ec2_options
 from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts import hostvars
 from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts import listing
+from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts import naming
 from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts import records as account_records
 from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts import select
 
@@ -334,6 +350,7 @@ class InventoryModule(AWSInventoryBase):
         if settings["max_concurrency"] < 1:
             raise ValueError("max_concurrency must be at least 1")
         select.split_ou_filter(settings["organizational_units"])
+        settings["exclude_accounts"] = select.exclusions(settings["exclude_accounts"])
         if settings["accounts"]:
             account_records.from_entries(settings["accounts"])
         elif settings["organizational_units"] and not settings["list_by_organizational_unit"]:
@@ -353,9 +370,10 @@ class InventoryModule(AWSInventoryBase):
 
     # -- inventory ---------------------------------------------------------------------------------------------
 
-    def _add_ou_groups(self, host, path, prefix):
+    def _add_ou_groups(self, host, chain):
+        """Put ``host`` in the last group of ``chain`` (naming.ou_group_chain), each group a child of the one before."""
         parent = None
-        for group in hostvars.ou_groups(path, prefix):
+        for group in chain:
             self.inventory.add_group(group)
             if parent is not None:
                 self.inventory.add_child(parent, group)
@@ -367,20 +385,24 @@ class InventoryModule(AWSInventoryBase):
         def partition(record):
             return hostvars.account_partition(record, settings["partition"])
 
-        names, clashes = hostvars.host_names(found, settings["hostname_template"], partition)
+        rendered = [hostvars.render(settings["hostname_template"], record, partition(record)) for record in found]
+        names, clashes = naming.host_names(rendered, [record["id"] for record in found])
         if clashes:
             self.warn("%s: several accounts share the host name(s) %s; each of them is named <name>_<account id>"
                       % (self.NAME, ", ".join(clashes)))
+        ou_groups = naming.ou_group_names([record["ou_path"] for record in found], settings["ou_group_prefix"])
         strict = self.get_option("strict")
         python = trust_as_template(PLAYBOOK_PYTHON) if trust_as_template else PLAYBOOK_PYTHON
         for record, name in zip(found, names):
-            host_vars = hostvars.host_vars(record, partition(record), settings["assume_role_pattern"])
+            # Everything the account's record holds came from AWS (or the accounts option): data, never a template.
+            account_vars = hostvars.host_vars(record, partition(record), settings["assume_role_pattern"])
+            host_vars = {key: naming.mark_unsafe(value) for key, value in account_vars.items()}
             host_vars["ansible_python_interpreter"] = python
             self.inventory.add_host(name)
             for key, value in host_vars.items():
                 self.inventory.set_variable(name, key, value)
             if settings["ou_groups"]:
-                self._add_ou_groups(name, record["ou_path"], settings["ou_group_prefix"])
+                self._add_ou_groups(name, naming.ou_group_chain(record["ou_path"], ou_groups))
             self._set_composite_vars(self.get_option("compose"), host_vars, name, strict=strict)
             self._add_host_to_composed_groups(self.get_option("groups"), host_vars, name, strict=strict)
             self._add_host_to_keyed_groups(self.get_option("keyed_groups"), host_vars, name, strict=strict)

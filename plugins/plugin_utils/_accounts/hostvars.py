@@ -1,8 +1,10 @@
 # Copyright: Contributors to the mfaops.iam collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What the inventory makes of an account record: its host name, its host variables and its OU groups."""
+"""What the inventory makes of an account record: its host name template's text and its host variables.
 
-import re
+Host names, OU groups and marking the values unsafe are naming.py's (host_names, ou_group_names, mark_unsafe).
+"""
+
 import string
 
 FIELDS = ("id", "name", "email", "partition")
@@ -53,33 +55,3 @@ def host_vars(record, partition, role_pattern):
         "aws_partition": partition,
         "aws_assume_role_arn": render(role_pattern, record, partition) if role_pattern else None,
     }
-
-
-def host_names(records, template, partition_of):
-    """(names, clashes): each record's host name from ``template`` in the records' order; a name that several
-    accounts would share becomes ``<name>_<id>`` for each of them, and is listed in ``clashes``."""
-    names = [render(template, record, partition_of(record)).strip() or record["id"] for record in records]
-    counts = {}
-    for name in names:
-        counts[name] = counts.get(name, 0) + 1
-    clashes = sorted(name for name, count in counts.items() if count > 1)
-    return [
-        "%s_%s" % (name, record["id"]) if counts[name] > 1 else name for name, record in zip(names, records)
-    ], clashes
-
-
-def group_part(name):
-    """An OU name as part of a group name: lower case, anything but [a-z0-9_] as ``_``."""
-    return re.sub(r"[^a-z0-9_]", "_", name.lower())
-
-
-def ou_groups(path, prefix):
-    """The OU groups of an OU path, outermost first: ``/Root/Production/Web/`` -> [ou_production, ou_production_web];
-    an account directly under the root is in ``ou_root`` (named after the root)."""
-    names = [part for part in (path or "").split("/") if part]
-    if not names:
-        return []
-    if len(names) == 1:
-        return [prefix + group_part(names[0])]
-    parts = [group_part(name) for name in names[1:]]
-    return [prefix + "_".join(parts[:depth]) for depth in range(1, len(parts) + 1)]

@@ -16,6 +16,7 @@ sharing one client.  Call counts, with N accounts, U organizational units and pa
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
 from ansible_collections.mfaops.iam.plugins.module_utils._user_mfa.pool import map_bounded
+from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts.naming import ou_child_path
 
 
 def pages(client, operation, key, **kwargs):
@@ -33,9 +34,10 @@ def describe_organization(client):
 def ou_tree(client, workers=1):
     """The roots and every OU under them, parents before children: [{"id", "name", "path", "parent_id"}].
 
-    ``path`` is the names from the root down, as ``/Root/Production/Web/``; a root's parent_id is None.
+    ``path`` is the names from the root down, as ``/Root/Production/Web/`` (a ``/`` or ``%`` in a name written
+    ``%2F`` or ``%25``: naming.ou_child_path); a root's parent_id is None.
     """
-    level = [{"id": root["Id"], "name": root["Name"], "path": "/%s/" % root["Name"], "parent_id": None}
+    level = [{"id": root["Id"], "name": root["Name"], "path": ou_child_path("/", root["Name"]), "parent_id": None}
              for root in pages(client, "list_roots", "Roots")]
     nodes = []
     while level:
@@ -44,7 +46,8 @@ def ou_tree(client, workers=1):
             lambda node: pages(client, "list_organizational_units_for_parent", "OrganizationalUnits", ParentId=node["id"]),
             level, workers, thread_name_prefix="mfaops-ous")
         level = [
-            {"id": ou["Id"], "name": ou["Name"], "path": "%s%s/" % (parent["path"], ou["Name"]), "parent_id": parent["id"]}
+            {"id": ou["Id"], "name": ou["Name"], "path": ou_child_path(parent["path"], ou["Name"]),
+             "parent_id": parent["id"]}
             for parent, ous in zip(level, children) for ou in ous
         ]
     return nodes

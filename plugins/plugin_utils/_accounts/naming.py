@@ -9,6 +9,7 @@ that is safe where it is used and unique where it must be:
 
 - ``host_names``: inventory host names, of ``[A-Za-z0-9_.-]`` only (no pattern, range, template or path syntax),
   unique after every rename;
+- ``ou_child_path``: the path of an OU from its parent's, one path per distinct OU;
 - ``ou_group_names``: one group per distinct OU path, never two OUs in one group;
 - ``account_directory``: the directory of an account under a base directory, its account id (stable across
   renames), or a reversible escape of the host name for a host that is not an AWS account;
@@ -59,6 +60,13 @@ def host_names(rendered, ids):
     (``unique_names``)."""
     preferred = [safe_host_name(text) or ident for text, ident in zip(rendered, ids)]
     return unique_names(preferred, ids)
+
+
+def ou_child_path(parent_path, name):
+    """The path of the OU (or root) ``name`` under ``parent_path`` (``/`` for a root): ``/Root/`` then
+    ``/Root/Production/``. A ``%`` or ``/`` inside the name is written ``%25`` or ``%2F``, so that distinct OUs never
+    share a path: an OU named ``Prod/Web`` under the root is ``/Root/Prod%2FWeb/``, not the OU Web under Prod."""
+    return "%s%s/" % (parent_path, name.replace("%", "%25").replace("/", "%2F"))
 
 
 def _group_part(name):

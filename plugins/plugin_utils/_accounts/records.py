@@ -45,11 +45,20 @@ def normalize_path(path):
 
 
 def account_id(value, where):
-    """A 12-digit account id as a string; an int is accepted when it has 12 digits (YAML reads unquoted ids as int)."""
-    text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
-    if not isinstance(text, str) or not ACCOUNT_ID.fullmatch(text):
+    """A 12-digit account id as a string; an int is accepted when it has 12 digits (YAML reads unquoted ids as int).
+
+    ValueError names ``where`` and the value; for an int that YAML read from an unquoted id with a leading 0 (an octal
+    number: ``012345670123`` is 1402433619) it says so."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        if ACCOUNT_ID.fullmatch(str(value)):
+            return str(value)
+        written = "0%o" % value if value > 0 else None
+        hint = ("YAML read the unquoted %s as an octal number: quote account ids" % written
+                if written and len(written) == 12 else "quote ids that start with 0")
+        raise ValueError("%s: %d is not a 12-digit account id (%s)" % (where, value, hint))
+    if not isinstance(value, str) or not ACCOUNT_ID.fullmatch(value):
         raise ValueError("%s: %r is not a 12-digit account id (quote ids that start with 0)" % (where, value))
-    return text
+    return str(value)
 
 
 def from_entry(entry, index):

@@ -3,6 +3,7 @@
 """Which accounts the inventory keeps: by status, by organizational unit (with everything below it), by name or id,
 and by tags.  Plain data in and out; the plugin decides what to list from ``ou_scope`` before any account call."""
 
+from .records import account_id
 from .records import normalize_path
 
 OU_ID_PREFIXES = ("ou-", "r-")
@@ -51,10 +52,24 @@ def status_matches(record, statuses):
     return not statuses or (record["status"] or "").upper() in {str(status).upper() for status in statuses}
 
 
+def exclusions(values):
+    """The ``exclude_accounts`` option as a set of account names and ids. A string is either; an int (YAML's reading
+    of an unquoted id) must be a 12-digit id; ValueError for anything else, naming the entry."""
+    kept = set()
+    for index, value in enumerate(values or []):
+        where = "exclude_accounts[%d]" % index
+        if isinstance(value, str):
+            kept.add(str(value))
+        elif isinstance(value, int) and not isinstance(value, bool):
+            kept.add(account_id(value, where))
+        else:
+            raise ValueError("%s: %s is neither an account name nor a 12-digit account id (a string)" % (where, value))
+    return kept
+
+
 def is_excluded(record, exclude):
-    """Whether the account's id or name is in ``exclude``."""
-    names = {str(item) for item in exclude or []}
-    return record["id"] in names or record["name"] in names
+    """Whether the account's id or name is in ``exclude`` (from ``exclusions``)."""
+    return record["id"] in exclude or record["name"] in exclude
 
 
 def _text(value):

@@ -76,7 +76,8 @@ def inventory(tmp_path, monkeypatch):
 
 @pytest.fixture
 def parse_error(tmp_path):
-    """``parse_error(config)`` -> the exception the plugin raises for ``config`` (InventoryManager would only warn)."""
+    """``parse_error(config)`` -> the exception the plugin raises for ``config``, a dict or the YAML text of the options
+    (InventoryManager would only warn)."""
     init_loader()
     from ansible.inventory.data import InventoryData
     from ansible.parsing.dataloader import DataLoader
@@ -84,7 +85,11 @@ def parse_error(tmp_path):
 
     def run(config):
         path = tmp_path / "bad.aws_accounts.yml"
-        path.write_text(yaml.safe_dump(dict({"plugin": PLUGIN}, **config)))
+        # a str is the file's text after the plugin line, as a user wrote it (YAML reads 0123 as an octal number)
+        if isinstance(config, str):
+            path.write_text("plugin: %s\n%s" % (PLUGIN, config))
+        else:
+            path.write_text(yaml.safe_dump(dict({"plugin": PLUGIN}, **config)))
         plugin = inventory_loader.get(PLUGIN)
         with pytest.raises(Exception) as caught:
             plugin.parse(InventoryData(), DataLoader(), str(path), cache=False)

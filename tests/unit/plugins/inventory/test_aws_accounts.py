@@ -6,6 +6,8 @@ team (payments, identity, platform in turn) and cost-center (cc-0, cc-1); the la
 (SUSPENDED).  The tests that need another organization are at the end and rebuild their own.
 """
 
+import re
+
 import pytest
 
 ROOT = "123456789012"
@@ -249,6 +251,25 @@ def test_aws_ec2_options_are_warned_about_not_silently_ignored(inventory, monkey
     assert "regions is an option of amazon.aws.aws_ec2" in mine[1]
 
 
+@pytest.mark.parametrize("text, message", [
+    # YAML reads an unquoted id with a leading 0 as an octal number: 012345670123 is 1402433619
+    ("exclude_accounts: [012345670123]\n", "exclude_accounts[0]: 1402433619 is not a 12-digit account id (YAML read "
+                                           "the unquoted 012345670123 as an octal number: quote account ids)"),
+    ("exclude_accounts: ['111111111111', 12345]\n", "exclude_accounts[1]: 12345 is not a 12-digit account id"),
+    ("exclude_accounts: [1.5]\n", "exclude_accounts[0]: 1.5 is neither an account name nor a 12-digit account id"),
+    ("exclude_accounts: [{id: '111111111111'}]\n", "exclude_accounts[0]: {'id': '111111111111'} is neither"),
+])
+def test_exclude_accounts_refuses_what_is_no_account(parse_error, text, message):
+    error = parse_error("accounts: [{id: '111111111111'}]\n" + text)
+    assert message in str(error)
+    assert "_AnsibleTagged" not in str(error)
+
+
+def test_exclude_accounts_by_unquoted_id_or_name(inventory):
+    accounts = [{"id": "111111111111", "name": "a"}, {"id": "222222222222", "name": "b"}, {"id": "333333333333"}]
+    assert inventory({"accounts": accounts, "exclude_accounts": [111111111111, "b"]}).hosts == ["333333333333"]
+
+
 def test_verify_file():
     from action_harness import init_loader
 
@@ -318,3 +339,48 @@ def test_pages_of_accounts_in_one_ou(endpoint, inventory):
 def test_not_in_an_organization(endpoint, parse_error):
     error = parse_error({"endpoint_url": endpoint.url, "access_key": "testing", "secret_key": "testing"})
     assert "not in an organization" in str(error)
+
+
+HOSTILE = ["{{lookup('pipe','touch pwn')}}", "dup", "dup", "../escape", "victim/.", "victim", "a,b:c!d&e*f[1]", "  "]
+
+
+def test_hostile_account_and_ou_names(endpoint, inventory):
+    """Account names are data: every account is a host of its own (dup, dup and dup_<id of the first>: 3 hosts), host
+    names hold no template, pattern or path syntax, and distinct OUs (/Root/Prod/Web/, /Root/Prod_Web/ and an OU named
+    "Prod/Web" under the root) never share a group: --limit ou_prod reaches Production's accounts only."""
+    org = endpoint.create_organization(names=HOSTILE, ou_names=())
+    client = endpoint.boto3_client("organizations")
+    accounts = org["accounts"]
+    twin = client.create_account(AccountName="dup_" + accounts[1]["id"], Email="twin@example.com")
+    twin_id = twin["CreateAccountStatus"]["AccountId"]
+
+    def ou(parent, name):
+        return client.create_organizational_unit(ParentId=parent, Name=name)["OrganizationalUnit"]["Id"]
+
+    def move(account, target):
+        client.move_account(AccountId=account["id"], SourceParentId=org["root_id"], DestinationParentId=target)
+
+    prod = ou(org["root_id"], "Prod")
+    move(accounts[0], ou(prod, "Web"))
+    move(accounts[3], prod)
+    move(accounts[1], ou(org["root_id"], "Prod_Web"))
+    move(accounts[2], ou(org["root_id"], "Prod/Web"))
+
+    run = inventory({"endpoint_url": endpoint.url, "access_key": "testing", "secret_key": "testing"})
+    host_of = {run.vars(host)["aws_account_id"]: host for host in run.hosts}
+    assert len(host_of) == len(run.hosts) == len(accounts) + 2  # the twin and the management account
+    for host in run.hosts:
+        assert re.fullmatch(r"[A-Za-z0-9_.-]+", host), host
+    for account in accounts:
+        assert run.vars(host_of[account["id"]])["aws_account_name"] == account["name"]  # literal, not templated
+    assert run.vars(host_of[twin_id])["aws_account_name"] == "dup_" + accounts[1]["id"]
+    assert run.group("ou_prod") == sorted([host_of[accounts[0]["id"]], host_of[accounts[3]["id"]]])
+    web, prod_web, slash = (run.vars(host_of[accounts[index]["id"]]) for index in (0, 1, 2))
+    assert len({web["aws_ou_path"], prod_web["aws_ou_path"], slash["aws_ou_path"]}) == 3
+    assert web["aws_ou_path"] == "/Root/Prod/Web/" and prod_web["aws_ou_path"] == "/Root/Prod_Web/"
+    groups = [[name for name in run.inventory.groups if host_of[accounts[index]["id"]] in (run.group(name) or [])
+               and name.startswith("ou_")] for index in (0, 1, 2)]
+    assert groups[0][0] == "ou_prod" and len(groups[0]) == 2
+    assert len({groups[0][1], groups[1][0], groups[2][0]}) == 3
+    assert run.group(groups[1][0]) == [host_of[accounts[1]["id"]]]
+    assert run.group(groups[2][0]) == [host_of[accounts[2]["id"]]]

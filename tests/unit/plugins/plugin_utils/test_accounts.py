@@ -6,6 +6,7 @@ import datetime
 import pytest
 
 from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts import hostvars
+from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts import naming
 from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts import records
 from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts import select
 
@@ -85,18 +86,38 @@ def test_status_and_exclusion():
 
 
 def test_ou_groups():
-    assert hostvars.ou_groups("/Root/", "ou_") == ["ou_root"]
-    assert hostvars.ou_groups("/Root/Production/Web-Tier 2/", "ou_") == ["ou_production", "ou_production_web_tier_2"]
-    assert hostvars.ou_groups(None, "ou_") == []
+    paths = ["/Root/", "/Root/Production/Web-Tier 2/", None]
+    groups = naming.ou_group_names(paths, "ou_")
+    assert naming.ou_group_chain("/Root/", groups) == ["ou_root"]
+    assert naming.ou_group_chain("/Root/Production/Web-Tier 2/", groups) == [
+        "ou_production", "ou_production_web_tier_2"]
+    assert naming.ou_group_chain(None, groups) == []
 
 
 def test_host_names_keep_accounts_apart():
     accounts = [{"id": "1", "name": "sandbox", "email": None}, {"id": "2", "name": "sandbox", "email": None},
                 {"id": "3", "name": " ", "email": None}, {"id": "4", "name": "prod", "email": "p@x"}]
-    names, clashes = hostvars.host_names(accounts, "{name}", lambda record: "aws")
+    rendered = [hostvars.render("{name}", record, "aws") for record in accounts]
+    names, clashes = naming.host_names(rendered, [record["id"] for record in accounts])
     assert names == ["sandbox_1", "sandbox_2", "3", "prod"]
     assert clashes == ["sandbox"]
-    assert hostvars.host_names(accounts, "{partition}-{id}", lambda record: "aws-cn")[0][0] == "aws-cn-1"
+    assert hostvars.render("{partition}-{id}", accounts[0], "aws-cn") == "aws-cn-1"
+
+
+def test_ou_paths_of_distinct_ous_differ():
+    assert naming.ou_child_path("/", "Root") == "/Root/"
+    assert naming.ou_child_path("/Root/", "Prod/Web") == "/Root/Prod%2FWeb/" != "/Root/Prod/Web/"
+    assert naming.ou_child_path("/Root/", "100%2F") == "/Root/100%252F/"
+
+
+def test_exclusions():
+    assert select.exclusions(["payments", 111111111111, "012345678901"]) == {"payments", "111111111111", "012345678901"}
+    with pytest.raises(ValueError, match=r"exclude_accounts\[0\]: 1402433619 is not a 12-digit account id \(YAML read "
+                                         r"the unquoted 012345670123 as an octal number"):
+        select.exclusions([0o12345670123])
+    for bad in (True, None, 1.0, ["x"]):
+        with pytest.raises(ValueError, match="exclude_accounts"):
+            select.exclusions([bad])
 
 
 @pytest.mark.parametrize("template", ["{account}", "{}", "{0}", "{id", "{name.upper}"])
