@@ -1,6 +1,7 @@
 # Copyright: Contributors to the mfaops.iam collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""mfa_audit_report, in the controller's process: write the audit's JSON and Markdown report files.
+"""mfa_audit_report, in the controller's process: write the audit's JSON and Markdown report files, or read back the
+previous JSON report, in a report directory checked by plugin_utils/_report_files (private, not a symlink).
 
 Writing them with ansible.builtin.copy and ansible.builtin.template costs four module runs (a stat and a copy
 each), a fixed second or two per audit; here it costs none.  The module file holds the documentation only.
@@ -12,17 +13,21 @@ from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.mfaops.iam.plugins.plugin_utils._report_files import ReportFileError
-from ansible_collections.mfaops.iam.plugins.plugin_utils._report_files import ensure_directory
+from ansible_collections.mfaops.iam.plugins.plugin_utils._report_files import open_directory
 from ansible_collections.mfaops.iam.plugins.plugin_utils._report_files import parse_mode
+from ansible_collections.mfaops.iam.plugins.plugin_utils._report_files import read_json
 from ansible_collections.mfaops.iam.plugins.plugin_utils._report_files import write_file
 
 ARGUMENT_SPEC = dict(
     directory=dict(type="path", required=True),
     name=dict(type="str", required=True),
     mode=dict(type="raw", default="0640"),
-    json=dict(type="str", required=True),
-    markdown=dict(type="str", required=True),
+    json=dict(type="str"),
+    markdown=dict(type="str"),
+    read_previous=dict(type="bool", default=False),
 )
+REQUIRED_IF = [("read_previous", False, ("json", "markdown"))]
+MUTUALLY_EXCLUSIVE = [("read_previous", "json"), ("read_previous", "markdown")]
 
 
 def report_paths(directory, name):
@@ -41,15 +46,36 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         result.pop("invocation", None)  # the arguments hold the whole report
-        _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC, required_if=REQUIRED_IF,
+                                                        mutually_exclusive=MUTUALLY_EXCLUSIVE)
         directory = self._loader.path_dwim(os.path.expanduser(args["directory"]))
         try:
-            mode = parse_mode(args["mode"])
             paths = report_paths(directory, args["name"])
-            changed = ensure_directory(directory)
-            for kind in ("json", "markdown"):
-                changed = write_file(paths[kind], args[kind], mode) or changed
+            if args["read_previous"]:
+                result.update(changed=False, files=paths, previous=self._previous(directory, paths))
+                return result
+            mode = parse_mode(args["mode"])
+            created = not os.path.isdir(directory)
+            opened = open_directory(directory)
+            try:
+                changed = created
+                for kind in ("json", "markdown"):
+                    changed = write_file(opened, os.path.basename(paths[kind]), args[kind], mode) or changed
+            finally:
+                opened.close()
         except ReportFileError as e:
             raise AnsibleActionFail(str(e)) from e
         result.update(changed=changed, files=paths)
         return result
+
+    @staticmethod
+    def _previous(directory, paths):
+        """The previous JSON report ({} when there is none), read only from a checked report directory."""
+        opened = open_directory(directory, create=False)
+        if opened is None:
+            return {}
+        try:
+            previous = read_json(opened, os.path.basename(paths["json"]))
+        finally:
+            opened.close()
+        return {} if previous is None else previous

@@ -1,10 +1,12 @@
 # Copyright: Contributors to the mfaops.iam collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The directory of the bootstrap file: opened once, never through a symlink, then written into relative to it.
+"""A directory the collection writes secrets or reports into on the controller (the bootstrap file's, the audit
+reports'): opened once, never through a symlink, checked private to the current user (``not_private``), then written
+into and read from relative to it.
 
 Where the platform has ``dir_fd`` (Linux, the BSDs, macOS) every step after the open goes through the directory's
-descriptor, so a directory swapped for another one or for a symlink after the check cannot redirect the write.
-Elsewhere the same steps go by path. Errors are plain ``OSError``s; the caller words them.
+descriptor, so a directory swapped for another one or for a symlink after the check cannot redirect a write or a
+read. Elsewhere the same steps go by path. Errors are plain ``OSError``s; the caller words them.
 """
 
 import errno
@@ -13,13 +15,14 @@ import secrets
 import stat
 
 DIR_FD = (
-    {os.open, os.link, os.unlink} <= os.supports_dir_fd
+    {os.open, os.link, os.unlink, os.rename} <= os.supports_dir_fd
     and os.link in os.supports_follow_symlinks
     and hasattr(os, "O_NOFOLLOW")
     and hasattr(os, "O_DIRECTORY")
 )
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 
 
 def not_private(info):
@@ -89,6 +92,19 @@ class Directory:
             os.link(self._at(existing)[0], self._at(name)[0])
         else:
             os.link(existing, name, src_dir_fd=self._fd, dst_dir_fd=self._fd, follow_symlinks=False)
+
+    def replace(self, existing, name):
+        """Rename the file ``existing`` to ``name``, replacing what has that name (a symlink itself, never its target)."""
+        if self._fd is None:
+            os.replace(self._at(existing)[0], self._at(name)[0])
+        else:
+            os.replace(existing, name, src_dir_fd=self._fd, dst_dir_fd=self._fd)
+
+    def open_read(self, name):
+        """A read-only descriptor of the existing ``name``, never opened through a symlink (OSError ELOOP, or EMLINK
+        on some BSDs) nor blocking on a FIFO; the caller checks with ``os.fstat`` what it opened."""
+        path, dir_fd = self._at(name)
+        return os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _CLOEXEC, dir_fd=dir_fd)
 
     def unlink(self, name):
         path, dir_fd = self._at(name)

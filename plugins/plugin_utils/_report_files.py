@@ -1,21 +1,35 @@
 # Copyright: Contributors to the mfaops.iam collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Write report files on the controller: a private directory if missing, each file replaced atomically.
+"""Report files on the controller: a report directory checked as the bootstrap file's directory is, files replaced
+atomically in it, and the previous report read back from it.
 
-Each file is written to a temporary file in its directory (``mkstemp``), given its mode with ``fchmod`` before any
-data, flushed to disk, then renamed over the old one: a reader sees the old report or the new one, never half of one.
+A report directory (created 0750 with its missing parents if it does not exist) is opened without following a
+symlink and must be private to the user who runs Ansible: owned by it, not writable by group or others
+(_bootstrap_dir.not_private). Otherwise another local user could redirect a report with a symlink, or plant a
+forged previous report (its "first seen" dates decide the ages of unassigned devices); such a directory is refused
+with a ReportFileError that says what to fix. Every step after the check goes through the opened directory
+(_bootstrap_dir.Directory).
+
+Each file is written to a temporary file in its directory, given its mode before any data, flushed to disk, then
+renamed over the old one: a reader sees the old report or the new one, never half of one, and a symlink at the
+file's name is replaced, never followed.
 """
 
+import errno
+import json
 import os
 import re
-import tempfile
+import stat
+
+from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_dir import Directory
+from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_dir import not_private
 
 DIRECTORY_MODE = 0o750
 _OCTAL = re.compile(r"0?[0-7]{3,4}")
 
 
 class ReportFileError(Exception):
-    """A report file could not be written; the message says which and why."""
+    """A report file could not be written or read; the message says which, why, and what to fix."""
 
 
 def parse_mode(mode):
@@ -39,33 +53,91 @@ def ensure_directory(path):
     return True
 
 
-def _same(path, data, mode):
+def open_directory(path, create=True):
+    """The report directory ``path``, opened (a _bootstrap_dir.Directory, to close) once proved private to the
+    current user; created first when ``create``, else None when it does not exist. ReportFileError otherwise."""
+    if create:
+        ensure_directory(path)
     try:
-        with open(path, "rb") as handle:
-            return handle.read() == data and os.stat(path).st_mode & 0o7777 == mode
-    except OSError:
-        return False
+        directory = Directory(path)
+    except FileNotFoundError as e:
+        if not create:
+            return None
+        raise ReportFileError("cannot open the report directory %s: %s" % (path, e.strerror or e)) from e
+    except OSError as e:
+        if os.path.islink(path):
+            raise ReportFileError("report directory %s is a symbolic link; reports are never written or read through "
+                                  "one: give the real path (%s)" % (path, os.path.realpath(path))) from None
+        raise ReportFileError("cannot open the report directory %s: %s" % (path, e.strerror or e)) from e
+    problem = not_private(directory.info)
+    if problem:
+        directory.close()
+        if directory.info.st_uid != os.geteuid():
+            fix = "or remove this one if you did not make it"
+        else:
+            fix = "or make this one so (chmod go-w %s)" % path
+        raise ReportFileError("report directory %s %s; use a directory private to the user who runs Ansible (owned "
+                              "by it, mode 0750 or 0700), %s" % (path, problem, fix))
+    return directory
 
 
-def write_file(path, text, mode):
-    """Replace ``path`` with ``text`` (UTF-8) and ``mode``; returns False when it already held exactly that."""
+def _read(directory, name, what):
+    """The bytes of the regular file ``name`` of ``directory``, or None when there is none."""
+    path = os.path.join(directory.path, name)
+    try:
+        handle = directory.open_read(name)
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        if e.errno in (errno.ELOOP, errno.EMLINK):
+            raise ReportFileError("%s %s is a symbolic link; it is never read through one" % (what, path)) from None
+        raise ReportFileError("cannot read %s %s: %s" % (what, path, e.strerror or e)) from e
+    info = os.fstat(handle)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(handle)
+        raise ReportFileError("%s %s is not a regular file" % (what, path))
+    with os.fdopen(handle, "rb") as stream:
+        return stream.read(), stat.S_IMODE(info.st_mode)
+
+
+def read_json(directory, name):
+    """The JSON value of the file ``name`` of an opened report directory (open_directory), None when there is none;
+    never read through a symlink. ReportFileError when it cannot be read or is not JSON."""
+    found = _read(directory, name, "previous report")
+    if found is None:
+        return None
+    path = os.path.join(directory.path, name)
+    try:
+        return json.loads(found[0].decode("utf-8"))
+    except ValueError as e:
+        raise ReportFileError("previous report %s is not JSON (%s); remove it, or restore the report the audit wrote"
+                              % (path, e)) from None
+
+
+def write_file(directory, name, text, mode):
+    """Replace the file ``name`` of an opened report directory (open_directory) with ``text`` (UTF-8) and ``mode``;
+    returns False when it already held exactly that."""
     data = text.encode("utf-8")
-    if _same(path, data, mode):
-        return False
-    directory, name = os.path.split(path)
+    path = os.path.join(directory.path, name)
     try:
-        descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=".%s." % name)
+        if _read(directory, name, "report") == (data, mode):
+            return False
+    except ReportFileError:
+        pass  # a symlink or another kind of file is replaced below
+    try:
+        handle, temporary = directory.create_temp(mode)
     except OSError as e:
         raise ReportFileError("cannot write %s: %s" % (path, e.strerror or e)) from e
     try:
-        os.fchmod(descriptor, mode)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        directory.replace(temporary, name)
     except OSError as e:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+        try:
+            directory.unlink(temporary)
+        except OSError:
+            pass
         raise ReportFileError("cannot write %s: %s" % (path, e.strerror or e)) from e
     return True

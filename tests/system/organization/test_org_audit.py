@@ -70,7 +70,7 @@ def test_mfa_audit_over_the_organization(endpoint, organization, tmp_path):
 
     # every account's report holds that account's findings, and only them
     for account in organization["accounts"]:
-        path = reports / account["name"] / "mfa_audit.json"
+        path = reports / account["id"] / "mfa_audit.json"
         if account is locked:
             assert not path.exists()
             continue
@@ -83,7 +83,7 @@ def test_mfa_audit_over_the_organization(endpoint, organization, tmp_path):
         prefix = "u%02d-" % organization["accounts"].index(account)
         assert all(f["user_name"].startswith(prefix) for f in report["findings"]["users_without_mfa"])
         assert all(":%s:" % account["id"] in f["serial_number"] for f in report["findings"]["orphaned_devices"])
-        assert (reports / account["name"] / "mfa_audit.md").is_file()
+        assert (reports / account["id"] / "mfa_audit.md").is_file()
 
     # each account's IAM calls acted in that account (its assumed role), none in the management account
     accounts_called = {entry["account"] for entry in endpoint.requests() if entry["action"] in ("ListUsers", "ListVirtualMFADevices")}

@@ -88,3 +88,84 @@ def test_a_file_that_cannot_be_replaced_is_a_failure_naming_it_and_leaves_no_tem
     result = run(report_args(tmp_path))
     assert result["failed"] is True and result["msg"].startswith("cannot write %s" % (tmp_path / "audit.json"))
     assert sorted(os.listdir(tmp_path)) == ["audit.json"]
+
+
+# -- report directories are checked as the bootstrap file's directory is: private, not a symlink, owned by the user --
+
+
+@pytest.mark.parametrize("directory_mode", [0o777, 0o1777, 0o770])
+def test_a_directory_others_can_write_to_is_refused_and_nothing_is_written(tmp_path, directory_mode):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, directory_mode)
+    result = run(report_args(shared))
+    assert result["failed"] is True
+    assert result["msg"] == (
+        "report directory %s has mode %04o: group or others can write to it; use a directory private to the user who "
+        "runs Ansible (owned by it, mode 0750 or 0700), or make this one so (chmod go-w %s)"
+        % (shared, directory_mode, shared))
+    assert os.listdir(shared) == []
+
+
+def test_a_symlinked_directory_is_refused(tmp_path):
+    real = tmp_path / "real"
+    real.mkdir()
+    os.symlink(str(real), str(tmp_path / "link"))
+    result = run(report_args(tmp_path / "link"))
+    assert result["failed"] is True
+    assert result["msg"] == ("report directory %s is a symbolic link; reports are never written or read through one: "
+                             "give the real path (%s)" % (tmp_path / "link", real))
+    assert os.listdir(real) == []
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to give a directory to another user")
+def test_a_directory_of_another_user_is_refused(tmp_path):
+    """Another local user made the account's directory in a shared report directory before the audit did."""
+    planted = tmp_path / "111111111111"
+    planted.mkdir(mode=0o755)
+    os.chown(planted, 65534, 65534)
+    result = run(report_args(planted))
+    assert result["failed"] is True
+    assert result["msg"].startswith("report directory %s has mode 0755 and belongs to uid 65534, not to the current "
+                                     "user (uid 0)" % planted)
+    assert os.listdir(planted) == []
+
+
+def test_a_report_file_that_is_a_symlink_is_replaced_never_followed(tmp_path):
+    elsewhere = tmp_path / "elsewhere.json"
+    elsewhere.write_text("theirs\n")
+    reports = tmp_path / "reports"
+    reports.mkdir(mode=0o750)
+    os.symlink(str(elsewhere), str(reports / "audit.json"))
+    assert run(report_args(reports))["changed"] is True
+    assert elsewhere.read_text() == "theirs\n"
+    assert not os.path.islink(reports / "audit.json") and (reports / "audit.json").read_text() == '{"a": 1}\n'
+
+
+def test_the_previous_report_is_read_from_a_checked_directory_only(tmp_path):
+    reports = tmp_path / "reports"
+    assert run({"directory": str(reports), "name": "audit", "read_previous": True}) == {
+        "changed": False, "previous": {}, "files": {"json": str(reports / "audit.json"),
+                                                   "markdown": str(reports / "audit.md")}}
+    assert not reports.exists()  # nothing created for a read
+    run(report_args(reports, json='{"devices": [{"first_seen": "2024-01-01"}]}\n'))
+    assert run({"directory": str(reports), "name": "audit", "read_previous": True})["previous"] == {
+        "devices": [{"first_seen": "2024-01-01"}]}
+    # a forged report in a directory others can write to is never read
+    os.chmod(reports, 0o777)
+    (reports / "audit.json").write_text('{"devices": [{"first_seen": "2000-01-01"}]}\n')
+    result = run({"directory": str(reports), "name": "audit", "read_previous": True})
+    assert result["failed"] is True and "previous" not in result
+    assert result["msg"].startswith("report directory %s has mode 0777: group or others can write to it" % reports)
+    os.chmod(reports, 0o750)
+    os.unlink(reports / "audit.json")
+    os.symlink(str(tmp_path / "forged.json"), str(reports / "audit.json"))
+    (tmp_path / "forged.json").write_text('{"devices": [{"first_seen": "2000-01-01"}]}\n')
+    result = run({"directory": str(reports), "name": "audit", "read_previous": True})
+    assert result["failed"] is True
+    assert result["msg"] == "previous report %s is a symbolic link; it is never read through one" % (reports / "audit.json")
+    os.unlink(reports / "audit.json")
+    (reports / "audit.json").write_text("not json")
+    result = run({"directory": str(reports), "name": "audit", "read_previous": True})
+    assert result["failed"] is True and result["msg"].startswith(
+        "previous report %s is not JSON (Expecting value: line 1 column 1 (char 0)); remove it" % (reports / "audit.json"))
