@@ -91,8 +91,8 @@ def test_mfa_audit_over_the_organization(endpoint, organization, tmp_path):
 
     # the summary is the sum of the per-account reports, and lists the account that could not be audited
     summary = json.loads((reports / "mfa_audit_organization.json").read_text())
-    per_account = {name: json.loads((reports / name / "mfa_audit.json").read_text())
-                   for name in (a["name"] for a in organization["accounts"] if a is not locked)}
+    per_account = {a["name"]: json.loads((reports / a["id"] / "mfa_audit.json").read_text())
+                   for a in organization["accounts"] if a is not locked}
     assert summary["accounts"] == {"total": 20, "audited": 19, "not_audited": 1,
                                    "with_findings": 19, "failing": 0}
     for total in ("users", "virtual_mfa_devices", "findings"):
