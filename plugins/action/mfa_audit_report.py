@@ -15,7 +15,7 @@ from ansible.plugins.action import ActionBase
 from ansible_collections.mfaops.iam.plugins.plugin_utils._report_files import ReportFileError
 from ansible_collections.mfaops.iam.plugins.plugin_utils._report_files import open_directory
 from ansible_collections.mfaops.iam.plugins.plugin_utils._report_files import parse_mode
-from ansible_collections.mfaops.iam.plugins.plugin_utils._report_files import read_json
+from ansible_collections.mfaops.iam.plugins.plugin_utils._report_files import read_report
 from ansible_collections.mfaops.iam.plugins.plugin_utils._report_files import write_file
 
 ARGUMENT_SPEC = dict(
@@ -52,7 +52,8 @@ class ActionModule(ActionBase):
         try:
             paths = report_paths(directory, args["name"])
             if args["read_previous"]:
-                result.update(changed=False, files=paths, previous=self._previous(directory, paths))
+                previous = read_report(paths["json"])
+                result.update(changed=False, files=paths, previous={} if previous is None else previous)
                 return result
             mode = parse_mode(args["mode"])
             created = not os.path.isdir(directory)
@@ -67,15 +68,3 @@ class ActionModule(ActionBase):
             raise AnsibleActionFail(str(e)) from e
         result.update(changed=changed, files=paths)
         return result
-
-    @staticmethod
-    def _previous(directory, paths):
-        """The previous JSON report ({} when there is none), read only from a checked report directory."""
-        opened = open_directory(directory, create=False)
-        if opened is None:
-            return {}
-        try:
-            previous = read_json(opened, os.path.basename(paths["json"]))
-        finally:
-            opened.close()
-        return {} if previous is None else previous

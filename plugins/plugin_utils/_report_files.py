@@ -141,3 +141,25 @@ def write_file(directory, name, text, mode):
             pass
         raise ReportFileError("cannot write %s: %s" % (path, e.strerror or e)) from e
     return True
+
+
+def write_report(path, text, mode):
+    """Replace the report file ``path`` with ``text`` and ``mode`` in its report directory, created if missing and
+    checked first (open_directory); returns False when the file already held exactly that."""
+    directory = open_directory(os.path.dirname(path))
+    try:
+        return write_file(directory, os.path.basename(path), text, mode)
+    finally:
+        directory.close()
+
+
+def read_report(path):
+    """The JSON value of the report file ``path``, read only from a checked report directory (open_directory, not
+    created); None when the directory or the file does not exist."""
+    directory = open_directory(os.path.dirname(path), create=False)
+    if directory is None:
+        return None
+    try:
+        return read_json(directory, os.path.basename(path))
+    finally:
+        directory.close()
