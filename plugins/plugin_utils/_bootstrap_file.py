@@ -88,10 +88,14 @@ class BootstrapFile:
     def write(self, content):
         """Write ``content`` once: a temporary file in the same directory, given its mode before the first byte,
         fsync, then a hard link to the final name, which fails if anything exists there: nothing is ever replaced."""
-        missing = self._plan()[1]
+        missing = []  # the directories this write created, removed again if it fails
         try:
-            for path in missing:
-                os.mkdir(path, 0o700)
+            for path in self._plan()[1]:
+                try:
+                    os.mkdir(path, 0o700)
+                except FileExistsError:  # another run (a fork writing its own account's file) made it meanwhile
+                    continue
+                missing.append(path)
                 os.chmod(path, 0o700)  # whatever the umask
             with self._open_directory() as directory:
                 self._write_into(directory, content)

@@ -130,6 +130,25 @@ def test_write_sets_the_mode_whatever_the_umask_and_creates_parents_0700(tmp_pat
 
 
 @pytest.mark.usefixtures("dir_fd")
+def test_a_parent_another_run_creates_meanwhile_is_used_not_an_error(tmp_path, monkeypatch):
+    """Two accounts' tasks (forks) write into <dir>/<account id>/ while <dir> does not exist yet: the one whose
+    mkdir of <dir> comes second finds it there and goes on."""
+    real_mkdir = os.mkdir
+    base = str(tmp_path / "bootstrap")
+
+    def other_run_first(path, mode=0o777, **kwargs):
+        if path == base and not os.path.exists(base):
+            real_mkdir(path, 0o700)  # the other fork, between this write's look and its mkdir
+        return real_mkdir(path, mode, **kwargs)
+
+    monkeypatch.setattr(os, "mkdir", other_run_first)
+    target = BootstrapFile(str(tmp_path / "bootstrap" / "111111111111" / "alice.seed"), 0o600)
+    target.write(b"SEED\n")
+    assert (tmp_path / "bootstrap" / "111111111111" / "alice.seed").read_bytes() == b"SEED\n"
+    assert mode_of(tmp_path / "bootstrap" / "111111111111") == 0o700
+
+
+@pytest.mark.usefixtures("dir_fd")
 def test_the_temporary_file_is_created_0600_and_has_its_mode_before_any_byte(tmp_path, monkeypatch):
     seen = []
     on_fchmod(monkeypatch, lambda fd: seen.append((stat.S_IMODE(os.fstat(fd).st_mode), os.fstat(fd).st_size)))
