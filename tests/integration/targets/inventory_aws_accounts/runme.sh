@@ -17,4 +17,5 @@ ansible-playbook -i "$workdir/hostile.aws_accounts.yml" -f 4 use_names.yml -e "w
 test ! -e pwn
 grep -F "is named <{{lookup('pipe','touch pwn')}}>" "$workdir/play.log"
 grep -F '"account_label": "{{lookup('"'pipe','touch pwn'"')}} (hostile-000@example.com)"' "$workdir/play.log"
+grep -F "composed: {{lookup('pipe','touch pwn')}} <hostile-000@example.com>" "$workdir/play.log"
 python check.py "$workdir"
