@@ -94,7 +94,7 @@ class Directory:
             os.link(existing, name, src_dir_fd=self._fd, dst_dir_fd=self._fd, follow_symlinks=False)
 
     def replace(self, existing, name):
-        """Rename the file ``existing`` to ``name``, replacing what has that name (a symlink itself, never its target)."""
+        """Rename the file ``existing`` to ``name``, replacing what has that name (a symlink itself, not its target)."""
         if self._fd is None:
             os.replace(self._at(existing)[0], self._at(name)[0])
         else:

@@ -56,7 +56,9 @@ def _run(command, tmp_path):
 def _plain(value):
     """ansible-inventory shows a string marked unsafe as {"__ansible_unsafe": "..."}: the string."""
     if isinstance(value, dict):
-        return value["__ansible_unsafe"] if set(value) == {"__ansible_unsafe"} else {k: _plain(v) for k, v in value.items()}
+        if set(value) == {"__ansible_unsafe"}:
+            return value["__ansible_unsafe"]
+        return {key: _plain(item) for key, item in value.items()}
     return value
 
 
@@ -88,7 +90,8 @@ def test_hostile_names_through_ansible_inventory_and_both_roles(endpoint, hostil
     playbook = tmp_path / "play.yml"
     playbook.write_text(yaml.safe_dump([
         {"name": "Use the account's name", "hosts": "all", "gather_facts": False,
-         "tasks": [{"ansible.builtin.debug": {"msg": "account {{ aws_account_id }} is named <{{ aws_account_name }}>"}}]},
+         "tasks": [{"ansible.builtin.debug": {
+             "msg": "account {{ aws_account_id }} is named <{{ aws_account_name }}>"}}]},
         {"name": "Audit", "hosts": "all", "gather_facts": False,
          "module_defaults": {"group/mfaops.iam.aws": connection},
          "roles": [{"role": "mfaops.iam.mfa_audit", "vars": {"mfa_audit_report_dir": str(reports)}}]},
@@ -98,7 +101,8 @@ def test_hostile_names_through_ansible_inventory_and_both_roles(endpoint, hostil
              "user_mfa_users": [{"name": "alice"}], "user_mfa_create_users": True,
              "user_mfa_bootstrap_dir": str(bootstrap), "user_mfa_bootstrap_method": "Base32StringSeed"}}]},
     ]))
-    code, out, err = _run([os.path.join(BIN, "ansible-playbook"), "-i", str(source), "-f", "4", str(playbook)], tmp_path)
+    command = [os.path.join(BIN, "ansible-playbook"), "-i", str(source), "-f", "4", str(playbook)]
+    code, out, err = _run(command, tmp_path)
     output = out + err
     assert code == 0, output
     assert not os.path.exists(tmp_path / "work" / "pwn")  # the name was never a template

@@ -163,9 +163,11 @@ def test_the_previous_report_is_read_from_a_checked_directory_only(tmp_path):
     (tmp_path / "forged.json").write_text('{"devices": [{"first_seen": "2000-01-01"}]}\n')
     result = run({"directory": str(reports), "name": "audit", "read_previous": True})
     assert result["failed"] is True
-    assert result["msg"] == "previous report %s is a symbolic link; it is never read through one" % (reports / "audit.json")
+    assert result["msg"] == "previous report %s is a symbolic link; it is never read through one" % (
+        reports / "audit.json")
     os.unlink(reports / "audit.json")
     (reports / "audit.json").write_text("not json")
     result = run({"directory": str(reports), "name": "audit", "read_previous": True})
-    assert result["failed"] is True and result["msg"].startswith(
-        "previous report %s is not JSON (Expecting value: line 1 column 1 (char 0)); remove it" % (reports / "audit.json"))
+    assert result["failed"] is True
+    assert result["msg"].startswith("previous report %s is not JSON (Expecting value: line 1 column 1 (char 0)); "
+                                    "remove it" % (reports / "audit.json"))
