@@ -329,8 +329,10 @@ def test_check_mode_returns_the_same_and_writes_nothing(info, fleet, reference):
     ({"tags": {"owner": None}}, "tags: the value of 'owner' is null, not a string"),
     ({"tags": {"cost": 5}}, "tags: the value of 'cost' is a number (5), not a string"),
 ])
-def test_bad_input_fails_before_any_call(info, fleet, options, message):
-    result = info(**options)
+def test_bad_input_fails_before_any_call(endpoint, options, message):
+    """On the session's small endpoint: refusing input needs no fleet (and must make no call at all)."""
+    args = dict(options, endpoint_url=endpoint.url, region="us-east-1", access_key="testing", secret_key="testing")
+    result = mfa_fleet.run_module_main(main, args)
     assert result["failed"] is True
     assert message in result["msg"]
-    assert fleet.requests() == []
+    assert endpoint.requests() == []
