@@ -254,6 +254,7 @@ from ansible_collections.mfaops.iam.plugins.module_utils._user_mfa.collect impor
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import CLIENT_CONFIG
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import RETRY
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import MFAError
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.missing_call import watch
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.identity import user_problem
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.tag_fetch import DEFAULT_WORKERS
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.tag_fetch import MAX_WORKERS
@@ -294,7 +295,7 @@ def main():
         module.fail_json(msg=problem)
 
     config = dict(CLIENT_CONFIG, **pool_config(module.params["max_concurrency"]))
-    client = module.client("iam", retry_decorator=RETRY, config=config)
+    client = watch(module.client("iam", retry_decorator=RETRY, config=config))
     try:
         users, root = collect(client, module.params)
     except MFAError as e:

@@ -254,7 +254,7 @@ EXAMPLES = r"""
     assume_role_arn: "{{ aws_assume_role_arn }}"
     role_session_name: mfaops-onboarding
 
-- name: Against a local endpoint, with the collection's group defaults
+- name: Against the collection's local endpoint (mfaops-endpoint serve --port 5000; plain moto lacks the MFA tag calls)
   module_defaults:
     group/mfaops.iam.aws:
       endpoint_url: http://127.0.0.1:5000

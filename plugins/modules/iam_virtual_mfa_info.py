@@ -197,6 +197,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import CLIENT_CONFIG
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import RETRY
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import MFAError
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.missing_call import watch
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.identity import is_virtual_device_serial
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.identity import name_problem
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.identity import user_problem
@@ -264,7 +265,7 @@ def main():
         module.fail_json(msg=problem)
 
     config = dict(CLIENT_CONFIG, **pool_config(params["max_concurrency"]))
-    client = module.client("iam", retry_decorator=RETRY, config=config)
+    client = watch(module.client("iam", retry_decorator=RETRY, config=config))
     try:
         devices = list_devices(client, params)
         if params["include_tags"] or params["tags"]:

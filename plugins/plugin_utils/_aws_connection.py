@@ -27,6 +27,7 @@ from ansible_collections.amazon.aws.plugins.plugin_utils.base import AWSPluginBa
 from ansible_collections.mfaops.iam.plugins.module_utils._assume_role import ASSUME_ROLE_OPTIONS
 from ansible_collections.mfaops.iam.plugins.module_utils._assume_role import assume_role_call
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import CLIENT_CONFIG
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.missing_call import watch
 
 try:
     import botocore.exceptions
@@ -144,7 +145,7 @@ class ControllerAWS(AWSPluginBase):
             return cached
         self._building = options
         try:
-            return _CLIENTS.put(key, super().client(service, retry_decorator=retry_decorator, **extra_params))
+            return _CLIENTS.put(key, watch(super().client(service, retry_decorator=retry_decorator, **extra_params)))
         finally:
             self._building = self._options
 

@@ -832,6 +832,32 @@ def test_cli_start_and_stop(tmp_path):
     assert not (state / "endpoint.pid").exists() and not (state / "endpoint.url").exists()
 
 
+def test_cli_start_on_a_given_port_and_an_organization_on_it(tmp_path):
+    """What the docs tell a user: start on a fixed port, build an organization there, stop."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    state = tmp_path / "state"
+    out = subprocess.run([*CLI, "start", "--state-dir", str(state), "--port", str(port)],
+                         env=CLI_ENV, capture_output=True, text=True, timeout=90, check=True)
+    url = out.stdout.strip()
+    try:
+        assert url == f"http://127.0.0.1:{port}"
+        made = subprocess.run([*CLI, "organization", "--url", url, "--accounts", "3"],
+                              env=CLI_ENV, capture_output=True, text=True, timeout=90, check=True)
+        org = json.loads(made.stdout)
+        assert set(org["ous"]) == {"Production", "Development"}
+        assert [(a["name"], a["ou"]) for a in org["accounts"]] == [
+            ("member-000", "Production"), ("member-001", "Development"), ("member-002", "Production")]
+        twice = subprocess.run([*CLI, "organization", "--url", url], env=CLI_ENV, capture_output=True, text=True,
+                               timeout=90, check=False)
+        assert twice.returncode == 1 and "AlreadyInOrganizationException" in twice.stderr
+    finally:
+        subprocess.run([*CLI, "stop", "--state-dir", str(state)], env=CLI_ENV, timeout=60, check=True)
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_serve_exits_cleanly_on_signal(tmp_path, sig):
     port_file = tmp_path / "port"

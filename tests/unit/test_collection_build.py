@@ -19,8 +19,11 @@ BIN = os.path.dirname(sys.executable)
 # Paths (relative to the collection root) that must never be in the artifact, and file name patterns.
 EXCLUDED_PREFIXES = (
     ".git/", ".github/", ".ci/", ".venv/", ".ansible/", ".pytest_cache/", ".bench/",
-    "tests/", "build/", "demo/", "docs/build/", "docs/_build/", "docs/sphinx/",
+    "build/", "demo/", "docs/build/", "docs/_build/", "docs/sphinx/",
 )
+# Of tests/, only the local endpoint ships: its package, its pyproject.toml (pip install <collection>/tests/support)
+# and its README.
+SHIPPED_TESTS = ("tests/support/mfaops_endpoint/", "tests/support/pyproject.toml", "tests/support/README.md")
 EXCLUDED_FILES = {
     ".gitignore", "Makefile", "pytest.ini", "requirements-dev.txt", ".ansible-lint", ".yamllint",
     "docs/build_docs.sh",
@@ -74,7 +77,7 @@ def _shipped_tree(top):
     return sorted(found)
 
 
-@pytest.mark.parametrize("top", ["plugins", "roles", "meta"])
+@pytest.mark.parametrize("top", ["plugins", "roles", "meta", os.path.join("tests", "support", "mfaops_endpoint")])
 def test_every_content_file_ships(artifact, top):
     _tarball, members, _manifest = artifact
     expected = _shipped_tree(top)
@@ -102,6 +105,8 @@ def test_nothing_of_the_development_tree_ships(artifact):
     leaked = sorted(
         name for name in members
         if name.startswith(EXCLUDED_PREFIXES) or name + "/" in EXCLUDED_PREFIXES or name in EXCLUDED_FILES
+        or (name.startswith("tests/") and not (name + "/").startswith(SHIPPED_TESTS)
+            and name + "/" not in ("tests/", "tests/support/"))
         or "__pycache__" in name.split("/") or name.endswith((".pyc", ".tar.gz"))
     )
     assert leaked == []
@@ -144,3 +149,15 @@ def test_installed_artifact_documents_its_modules(artifact, tmp_path):
     assert doc["filename"].startswith(str(tmp_path)), doc["filename"]
     assert {"bootstrap_file", "on_missing_seed", "state"} <= set(doc["options"])
     assert "[WARNING]" not in done.stderr, done.stderr
+
+
+def test_the_endpoint_package_pins_the_moto_the_tests_run_on():
+    """tests/support/pyproject.toml patches moto's internals: it requires the moto of requirements-dev.txt."""
+    import tomllib
+
+    with open(os.path.join(ROOT, "tests", "support", "pyproject.toml"), "rb") as handle:
+        project = tomllib.load(handle)["project"]
+    with open(os.path.join(ROOT, "requirements-dev.txt"), encoding="utf-8") as handle:
+        dev = [line.split("#", 1)[0].strip() for line in handle if line.startswith("moto")]
+    assert [req for req in project["dependencies"] if req.startswith("moto")] == dev
+    assert project["scripts"] == {"mfaops-endpoint": "mfaops_endpoint.__main__:main"}

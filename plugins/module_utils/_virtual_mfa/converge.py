@@ -160,7 +160,7 @@ class DeviceTask:
         except MFAError as e:
             self.warnings.append(
                 "Could not remove the provisioning tag %s from %s (%s); it expires by itself after %d seconds"
-                % (MARKER_KEY, serial, e.message, GRACE_SECONDS))
+                % (MARKER_KEY, serial, _reason(e), GRACE_SECONDS))
 
     def _enable_new(self):
         """Enable the device this run created, its seed already on disk."""

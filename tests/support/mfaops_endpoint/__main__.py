@@ -1,8 +1,10 @@
-"""CLI: `serve` in the foreground, or `start`/`stop` a detached server recorded in a state directory."""
+"""CLI (`mfaops-endpoint`, or `python -m mfaops_endpoint`): `serve` in the foreground, or `start`/`stop` a detached
+server recorded in a state directory; `organization` builds an AWS Organization on a running server."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import threading
@@ -59,7 +61,8 @@ def cmd_start(args) -> int:
     for key in ("pid", "url", "port"):
         if os.path.exists(paths[key]):
             os.remove(paths[key])
-    proc = client.spawn_server(paths["port"], paths["log"], client.fault_flags(**_faults(args)), detach=True)
+    flags = ["--port", str(args.port), *client.fault_flags(**_faults(args))]
+    proc = client.spawn_server(paths["port"], paths["log"], flags, detach=True)
     url = client.wait_ready(proc, paths["port"], paths["log"], timeout=args.timeout)
     with open(paths["pid"], "w") as f:
         f.write(f"{proc.pid}\n")
@@ -79,8 +82,27 @@ def cmd_stop(args) -> int:
     return 0
 
 
+def cmd_organization(args) -> int:
+    """An organization on the server at --url: member accounts with OrganizationAccountAccessRole, spread over OUs."""
+    import boto3
+    import botocore.exceptions
+
+    from .organization import create_organization
+
+    organizations = boto3.session.Session().client(
+        "organizations", endpoint_url=args.url, region_name="us-east-1", aws_access_key_id="testing",
+        aws_secret_access_key="testing")
+    try:
+        created = create_organization(organizations, args.accounts, tuple(args.ou or ()), name_prefix=args.name_prefix)
+    except botocore.exceptions.ClientError as e:
+        print(f"mfaops-endpoint organization: {e}", file=sys.stderr)
+        return 1
+    print(json.dumps(created, indent=2))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m mfaops_endpoint", description=__doc__)
+    parser = argparse.ArgumentParser(prog=_prog(), description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", parents=[_fault_parser()], help="run in the foreground")
     serve.add_argument("--host", default="127.0.0.1", choices=["127.0.0.1"], help="only loopback is allowed")
@@ -90,14 +112,29 @@ def main(argv: list[str] | None = None) -> int:
     serve.set_defaults(func=cmd_serve)
     start = sub.add_parser("start", parents=[_fault_parser()], help="start a detached server")
     start.add_argument("--state-dir", required=True)
+    start.add_argument("--port", type=int, default=0, help="0: any free port (the URL is printed)")
     start.add_argument("--timeout", type=float, default=60, help="seconds to wait for health")
     start.set_defaults(func=cmd_start)
     stop = sub.add_parser("stop", help="stop the server started with the same --state-dir")
     stop.add_argument("--state-dir", required=True)
     stop.add_argument("--timeout", type=float, default=10, help="seconds between SIGTERM and SIGKILL")
     stop.set_defaults(func=cmd_stop)
+    org = sub.add_parser("organization", help="create an AWS Organization on a running server (prints it as JSON)")
+    org.add_argument("--url", required=True, help="the server's URL, such as http://127.0.0.1:5000")
+    org.add_argument("--accounts", type=int, default=3, help="member accounts (besides the management account)")
+    org.add_argument("--ou", action="append", help="an OU under the root (repeat; default Production, Development)")
+    org.add_argument("--name-prefix", default="member", help="account names are <prefix>-000, <prefix>-001, ...")
+    org.set_defaults(func=cmd_organization)
     args = parser.parse_args(argv)
+    if args.func is cmd_organization and args.ou is None:
+        args.ou = ["Production", "Development"]
     return args.func(args)
+
+
+def _prog() -> str:
+    """`mfaops-endpoint` when run as the console script, `python -m mfaops_endpoint` otherwise."""
+    name = os.path.basename(sys.argv[0] or "")
+    return name if name.startswith("mfaops-endpoint") else "python -m mfaops_endpoint"
 
 
 if __name__ == "__main__":
