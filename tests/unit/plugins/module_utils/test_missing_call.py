@@ -112,6 +112,7 @@ def test_only_custom_endpoints_are_watched(url, custom):
 def test_iam_virtual_mfa_info_against_plain_moto_fails_naming_the_call(plain_moto, capsys):
     from ansible_collections.mfaops.iam.plugins.modules.iam_virtual_mfa_info import main
 
+    boto3.client("iam", endpoint_url=plain_moto, **KEYS).create_virtual_mfa_device(VirtualMFADeviceName="listed")
     args = dict(endpoint_url=plain_moto, region="us-east-1", access_key="testing", secret_key="testing")
     capsys.readouterr()
     with patch_module_args(args), pytest.raises(SystemExit):
