@@ -67,7 +67,7 @@ def test_audit_then_onboard_then_onboard_again(endpoint, organization, tmp_path)
     assert all(counts["failed"] == "0" for counts in _recap(audit).values())
     summary = json.loads((reports / "mfa_audit_organization.json").read_text())
     assert summary["accounts"]["audited"] == 4 and summary["not_audited"] == []
-    member_001 = json.loads((reports / "member-001" / "mfa_audit.json").read_text())
+    member_001 = json.loads((reports / organization["accounts"][1]["id"] / "mfa_audit.json").read_text())
     assert [user["user_name"] for user in member_001["findings"]["users_without_mfa"]] == ["no-mfa"]
 
     onboard = _run(endpoint, tmp_path, "ansible-playbook", "-i", inventory, "-f", "4",
@@ -78,7 +78,7 @@ def test_audit_then_onboard_then_onboard_again(endpoint, organization, tmp_path)
                else endpoint.assumed_client(account["id"], "iam"))
         devices = iam.list_mfa_devices(UserName="breakglass-admin")["MFADevices"]
         assert [device["SerialNumber"] for device in devices] == ["arn:aws:iam::%s:mfa/breakglass-admin" % account["id"]]
-        assert (mfa / account["name"] / "breakglass-admin.png").stat().st_mode & 0o777 == 0o600
+        assert (mfa / account["id"] / "breakglass-admin.png").stat().st_mode & 0o777 == 0o600
 
     again = _run(endpoint, tmp_path, "ansible-playbook", "-i", inventory, "-f", "4",
                  os.path.join(EXAMPLES, "onboard.yml"), "-e", "bootstrap_dir=%s" % mfa)
