@@ -36,7 +36,7 @@ author:
 extends_documentation_fragment:
   - inventory_cache
   - constructed
-  - amazon.aws.boto3
+  - mfaops.iam.requirements.inventory
   - amazon.aws.common.plugins
   - amazon.aws.region.plugins
   - amazon.aws.assume_role.plugins

@@ -169,7 +169,8 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.tags
-  - amazon.aws.boto3
+  - mfaops.iam.requirements.controller_totp
+  - mfaops.iam.attributes.action_group
   - mfaops.iam.assume_role
 attributes:
   check_mode:

@@ -80,10 +80,10 @@ seealso:
   - module: amazon.aws.iam_user_info
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.actiongroups
+  - mfaops.iam.attributes.action_group
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - amazon.aws.boto3
+  - mfaops.iam.requirements
 attributes:
   check_mode:
     support: full
@@ -93,10 +93,6 @@ attributes:
     details: The module changes nothing.
   platform:
     platforms: all
-  action_group:
-    support: full
-    membership:
-      - mfaops.iam.aws
 """
 
 EXAMPLES = r"""
