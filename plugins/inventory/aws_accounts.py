@@ -135,6 +135,7 @@ options:
         template, a host pattern or a path. Text that is empty once stripped gives the account id.
       - Account names need not be unique; accounts that would share a host name get C(<name>_<id>) instead (then
         C(<name>_<id>_2), ... if an account is really named so), with a warning; every account is a host of its own.
+        So does an account whose host name would be an OU group's name or C(localhost), C(all) or C(ungrouped).
         Use V({id}) for names that never change.
     type: str
     default: '{name}'
@@ -385,12 +386,14 @@ class InventoryModule(AWSInventoryBase):
         def partition(record):
             return hostvars.account_partition(record, settings["partition"])
 
-        rendered = [hostvars.render(settings["hostname_template"], record, partition(record)) for record in found]
-        names, clashes = naming.host_names(rendered, [record["id"] for record in found])
-        if clashes:
-            self.warn("%s: several accounts share the host name(s) %s; each of them is named <name>_<account id>"
-                      % (self.NAME, ", ".join(clashes)))
         ou_groups = naming.ou_group_names([record["ou_path"] for record in found], settings["ou_group_prefix"])
+        rendered = [hostvars.render(settings["hostname_template"], record, partition(record)) for record in found]
+        group_names = ou_groups.values() if settings["ou_groups"] else ()
+        names, clashes = naming.host_names(rendered, [record["id"] for record in found], group_names)
+        if clashes:
+            self.warn("%s: the host name(s) %s would be shared by several accounts or are a group's or a reserved name "
+                      "(localhost, all, ungrouped); each such account is named <name>_<account id>"
+                      % (self.NAME, ", ".join(clashes)))
         strict = self.get_option("strict")
         python = trust_as_template(PLAYBOOK_PYTHON) if trust_as_template else PLAYBOOK_PYTHON
         for record, name in zip(found, names):

@@ -33,14 +33,19 @@ def safe_host_name(text):
     return _HOST_UNSAFE.sub("_", text.strip())
 
 
-def unique_names(preferred, ids):
-    """(names, clashes): ``preferred[i]`` where no other entry prefers the same name; otherwise
-    ``<name>_<ids[i]>``, then ``<name>_<ids[i]>_2``, ... until the name is taken by no entry at all (neither a
-    preferred name kept as it is nor an earlier rename). ``clashes`` lists the preferred names that were shared."""
+# Names that mean something else in an inventory: the implicit localhost and the two groups every inventory has.
+RESERVED_HOST_NAMES = frozenset(("localhost", "all", "ungrouped"))
+
+
+def unique_names(preferred, ids, reserved=frozenset()):
+    """(names, clashes): ``preferred[i]`` where no other entry prefers the same name and it is not ``reserved``;
+    otherwise ``<name>_<ids[i]>``, then ``<name>_<ids[i]>_2``, ... until the name is taken by no entry at all (neither
+    a preferred name kept as it is nor an earlier rename) and is not reserved. ``clashes`` lists the preferred names
+    that were shared or reserved."""
     counts = {}
     for name in preferred:
-        counts[name] = counts.get(name, 0) + 1
-    taken = {name for name, count in counts.items() if count == 1}
+        counts[name] = counts.get(name, 0) + (2 if name in reserved and name not in counts else 1)
+    taken = {name for name, count in counts.items() if count == 1} | set(reserved)
     names = []
     for name, ident in zip(preferred, ids):
         if counts[name] == 1:
@@ -54,12 +59,12 @@ def unique_names(preferred, ids):
     return names, sorted(name for name, count in counts.items() if count > 1)
 
 
-def host_names(rendered, ids):
+def host_names(rendered, ids, groups=()):
     """(names, clashes): the inventory host name of each account, from ``rendered`` (its host name template's
     result) and ``ids`` (its account id): made safe (``safe_host_name``; an empty result is the id), then unique
-    (``unique_names``)."""
+    (``unique_names``) and never one of ``groups`` (the inventory's group names) nor RESERVED_HOST_NAMES."""
     preferred = [safe_host_name(text) or ident for text, ident in zip(rendered, ids)]
-    return unique_names(preferred, ids)
+    return unique_names(preferred, ids, RESERVED_HOST_NAMES | frozenset(groups))
 
 
 def ou_child_path(parent_path, name):

@@ -215,7 +215,7 @@ def test_shared_account_names_get_their_id(inventory, capsys):
     run = inventory({"accounts": [{"id": "111111111111", "name": "sandbox"}, {"id": "222222222222", "name": "sandbox"},
                                   {"id": "333333333333", "name": "other"}]})
     assert run.hosts == ["other", "sandbox_111111111111", "sandbox_222222222222"]
-    assert "share the host name(s) sandbox" in capsys.readouterr().err
+    assert "the host name(s) sandbox would be shared by several accounts" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("config, message", [

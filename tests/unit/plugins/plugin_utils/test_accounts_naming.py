@@ -74,3 +74,9 @@ def test_child_path_never_leaves_its_base(tmp_path):
 def test_mark_unsafe_keeps_the_value():
     value = {"name": "{{ 7 * 7 }}", "tags": {"k": "v"}}
     assert naming.mark_unsafe(value) == value
+
+
+def test_a_host_name_is_never_a_group_or_a_reserved_name():
+    names, clashes = naming.host_names(["localhost", "ou_prod", "all", "web"], [X, Y, Z, "444444444444"], ["ou_prod"])
+    assert names == ["localhost_" + X, "ou_prod_" + Y, "all_" + Z, "web"]
+    assert clashes == ["all", "localhost", "ou_prod"]
