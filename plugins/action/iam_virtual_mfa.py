@@ -31,6 +31,7 @@ from ansible_collections.mfaops.iam.plugins.plugin_utils._aws_connection import 
 from ansible_collections.mfaops.iam.plugins.plugin_utils._aws_connection import task_environment
 from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_file import BootstrapFileError
 from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_sink import BootstrapSink
+from ansible_collections.mfaops.iam.plugins.plugin_utils._task_result import failed_result
 
 
 class ActionModule(ActionBase):
@@ -47,7 +48,7 @@ class ActionModule(ActionBase):
             try:
                 result.update(self._converge())
             except AnsibleActionFail as e:
-                result.update(_failed(e))
+                result.update(failed_result(e))
         return result
 
     def _converge(self):
@@ -119,15 +120,6 @@ class ActionModule(ActionBase):
             "IAM user %s does not exist; check mode predicts the device enabled for it, as if an earlier task created "
             "the user" % params["user_name"])
         return {"UserName": params["user_name"], "Arn": None, "UserId": None}
-
-
-def _failed(error):
-    """The task result of an AnsibleActionFail, the same on every ansible-core (2.21 no longer puts failed and msg in
-    the exception's result); without the 'exception' key ansible-core 2.17 fills with an empty traceback."""
-    result = {key: value for key, value in dict(getattr(error, "result", None) or {}).items() if key != "exception"}
-    result.update(failed=True, msg=error.message)
-    result.setdefault("changed", False)
-    return result
 
 
 def _failure_details(aws_error, wrote):

@@ -132,10 +132,11 @@ class ControllerAWS(AWSPluginBase):
     def get_option(self, name):
         return self._building.get(name)
 
-    def client(self, service, retry_decorator=None, **extra_params):
+    def client(self, service, retry_decorator=None, own_credentials=False, **extra_params):
         """amazon.aws's client, reused within this worker process for the same options and environment; acting as
-        the assumed role when ``assume_role_arn`` is set."""
-        options = self._session_options() if self._options.get("assume_role_arn") else self._options
+        the assumed role when ``assume_role_arn`` is set, unless ``own_credentials`` asks for the task's own."""
+        assume = self._options.get("assume_role_arn") and not own_credentials
+        options = self._session_options() if assume else self._options
         return self._client(options, service, retry_decorator, extra_params)
 
     def _client(self, options, service, retry_decorator, extra_params):

@@ -50,6 +50,15 @@ def _checked_counts(account, report):
     return summary, totals, failing
 
 
+def report_problem(account, report):
+    """Why ``report`` (an account's report, or its compact form without findings) cannot be added up, or None."""
+    try:
+        _checked_counts(account, report)
+    except (AttributeError, TypeError, ValueError) as e:
+        return str(e)
+    return None
+
+
 def _kinds(summaries):
     """KINDS first, in the report's order, then any other kind (a newer report version) sorted."""
     extra = sorted({kind for summary in summaries for kind in summary} - set(KINDS))
@@ -64,9 +73,20 @@ def _stamp(now):
     return datetime.strptime(now, STAMP).strftime(STAMP)
 
 
-def organization_summary(reports, not_audited=None, now=None):
+def _labelled(entry, labels):
+    """``entry`` with the ``host`` and ``name`` that ``labels`` knows for its account (display only)."""
+    label = labels.get(entry["account"]) or {}
+    for key in ("host", "name"):
+        if label.get(key):
+            entry[key] = str(label[key])
+    return entry
+
+
+def organization_summary(reports, not_audited=None, now=None, labels=None):
     """The summary of ``reports`` (account -> mfa_audit report, or [{"account", "report"}]) and ``not_audited``
-    (account -> reason, or [{"account", "reason"}]); ``now`` a UTC datetime or ``YYYY-MM-DDTHH:MM:SSZ``."""
+    (account -> reason, or [{"account", "reason"}]); ``now`` a UTC datetime or ``YYYY-MM-DDTHH:MM:SSZ``; ``labels``
+    (account -> {"host", "name"}) adds those keys to the account's entries."""
+    labels = labels or {}
     audited = _items(reports or {}, "reports", "report")
     failed = _items(not_audited or {}, "not_audited", "reason")
     names = [account for account, _report in audited]
@@ -78,14 +98,14 @@ def organization_summary(reports, not_audited=None, now=None):
     kinds = _kinds([summary for _account, _report, (summary, _totals, _failing) in counted])
     per_account = []
     for account, report, (summary, totals, failing) in sorted(counted, key=lambda item: item[0]):
-        per_account.append({
+        per_account.append(_labelled({
             "account": account,
             "report_version": report.get("report_version"),
             "generated_at": report.get("generated_at"),
             "totals": totals,
             "summary": {kind: summary.get(kind, 0) for kind in kinds},
             "failing": failing,
-        })
+        }, labels))
     by_kind = {kind: sum(entry["summary"][kind] for entry in per_account) for kind in kinds}
     failing_by_kind = {kind: sum(entry["failing"].get(kind, 0) for entry in per_account) for kind in kinds}
     return {
@@ -102,5 +122,5 @@ def organization_summary(reports, not_audited=None, now=None):
         "by_kind": by_kind,
         "failing_by_kind": {kind: count for kind, count in failing_by_kind.items() if count},
         "per_account": per_account,
-        "not_audited": [{"account": account, "reason": str(reason)} for account, reason in sorted(failed)],
+        "not_audited": [_labelled({"account": account, "reason": str(reason)}, labels) for account, reason in sorted(failed)],
     }

@@ -9,9 +9,13 @@ SECRET_PARAMS = {"AuthenticationCode1", "AuthenticationCode2"}
 UNLOGGED_PARAMS = SECRET_PARAMS | {"Action", "Version"}
 
 
+# Generate* calls make a report of the account (credential report, last-accessed details); they change no entity.
+READ_ONLY_GENERATE = ("GenerateCredentialReport",)
+
+
 def is_write(action: str) -> bool:
-    """Read-only IAM actions are List* and Get*; everything else changes state."""
-    return not action.startswith(("List", "Get"))
+    """Read-only IAM actions are List*, Get* and the report generation; everything else changes state."""
+    return not action.startswith(("List", "Get")) and action not in READ_ONLY_GENERATE
 
 
 class RequestLog:

@@ -1,0 +1,135 @@
+# Copyright: Contributors to the mfaops.iam collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""mfa_audit_summary, in the controller's process: the organization summary from the accounts' audit states.
+
+The states come from the report directory, an S3 prefix and/or the job's stats (``reports``, AWX artifacts), never
+from one play's host variables: the summary is the same whatever the strategy, the batches or the job slices.  The
+expected accounts (hosts, account ids) that have no state are listed as not audited, with what their host's
+variables say (``mfa_audit_not_audited``, read with .get: a host that never ran the audit has none).  In a directory
+the summary is rebuilt under an exclusive lock, so hosts finishing together each write a complete summary.  The
+module file holds the documentation only.
+"""
+
+import os
+from collections.abc import Mapping
+
+from ansible.errors import AnsibleActionFail
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.mfaops.iam.plugins.module_utils._audit.argspec import SUMMARY_KWARGS
+from ansible_collections.mfaops.iam.plugins.module_utils._audit.argspec import summary_spec
+from ansible_collections.mfaops.iam.plugins.module_utils._audit.markdown import organization_markdown
+from ansible_collections.mfaops.iam.plugins.module_utils._audit.organization import organization_summary
+from ansible_collections.mfaops.iam.plugins.module_utils._audit.states import newest
+from ansible_collections.mfaops.iam.plugins.module_utils._audit.states import summary_inputs
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import CLIENT_CONFIG
+from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts.naming import account_directory
+from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts.naming import mark_unsafe
+from ansible_collections.mfaops.iam.plugins.plugin_utils._audit_store import DirectoryStore
+from ansible_collections.mfaops.iam.plugins.plugin_utils._audit_store import S3Store
+from ansible_collections.mfaops.iam.plugins.plugin_utils._audit_store import StoreError
+from ansible_collections.mfaops.iam.plugins.plugin_utils._audit_store import to_json
+from ansible_collections.mfaops.iam.plugins.plugin_utils._aws_connection import ControllerAWS
+from ansible_collections.mfaops.iam.plugins.plugin_utils._aws_connection import task_environment
+from ansible_collections.mfaops.iam.plugins.plugin_utils._report_files import ReportFileError
+from ansible_collections.mfaops.iam.plugins.plugin_utils._report_files import parse_mode
+from ansible_collections.mfaops.iam.plugins.plugin_utils._task_result import failed_result
+
+
+def _host_var(hostvars, host, name):
+    """hostvars[host][name], or None: a host may be unknown, may never have set it, or hold a broken template."""
+    try:
+        variables = hostvars.get(host) if hostvars is not None else None
+        value = variables.get(name) if isinstance(variables, Mapping) else None
+    except Exception:  # pylint: disable=broad-exception-caught  # an undefined or failing template: nothing known
+        return None
+    return value if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+
+
+def expected_accounts(hosts, account_ids, hostvars):
+    """([{"key", "host", "name"}], {key: reason}) of the expected hosts (their account from their variables) and
+    account ids."""
+    expected, reasons = [], {}
+    for host in hosts or []:
+        account_id = _host_var(hostvars, host, "aws_account_id")
+        try:
+            key = account_directory(str(account_id) if account_id is not None else None, host)
+        except ValueError as e:
+            key = account_directory(None, host)
+            reasons[key] = "the host's aws_account_id is not an account id: %s" % e
+        name = _host_var(hostvars, host, "aws_account_name")
+        expected.append({"key": key, "host": host, "name": str(name) if name is not None else None})
+        reason = _host_var(hostvars, host, "mfa_audit_not_audited")
+        if reason:
+            reasons.setdefault(key, str(reason))
+    for account_id in account_ids or []:
+        try:
+            expected.append({"key": account_directory(account_id, None)})
+        except ValueError as e:
+            raise AnsibleActionFail("expected_accounts: %s" % e) from e
+    return expected, reasons
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _supports_check_mode = True  # written in check mode too, like the accounts' reports
+    _supports_async = False
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        result.pop("invocation", None)
+        environment = {}
+        self._compute_environment_string(environment)
+        with task_environment(environment):
+            try:
+                result.update(self._summary(task_vars or {}))
+            except AnsibleActionFail as e:
+                result.update(failed_result(e))
+        return result
+
+    def _summary(self, task_vars):
+        _validation, params = self.validate_argument_spec(argument_spec=summary_spec(), **SUMMARY_KWARGS)
+        if params["max_age_hours"] is not None and params["max_age_hours"] <= 0:
+            raise AnsibleActionFail("max_age_hours must be a positive number of hours")
+        summary_name = params["summary_name"] or "%s_organization" % params["report_name"]
+        read_from = params["read_from"]
+        if read_from is None:
+            read_from = ["s3"] if params["s3_bucket"] else ["directory"]
+        try:
+            mode = parse_mode(params["report_mode"])
+            directory = DirectoryStore(self._loader.path_dwim(os.path.expanduser(params["report_dir"])),
+                                       params["report_name"], mode) if params["report_dir"] else None
+            s3 = None
+            if params["s3_bucket"]:
+                client = ControllerAWS(params, ansible_name="mfaops.iam.mfa_audit_summary").client("s3", config=CLIENT_CONFIG)
+                s3 = S3Store(client, params["s3_bucket"], params["s3_prefix"], params["report_name"])
+        except (ReportFileError, StoreError) as e:
+            raise AnsibleActionFail(str(e)) from e
+        if "directory" in read_from and directory is None or "s3" in read_from and s3 is None:
+            raise AnsibleActionFail("read_from names %s, which needs %s" % (
+                ", ".join(read_from), "report_dir" if directory is None else "s3_bucket"))
+        hosts, accounts = params["expected_hosts"], params["expected_accounts"]
+        expected, reasons = expected_accounts(hosts, accounts, task_vars.get("hostvars"))
+        if hosts is None and accounts is None:
+            expected = None
+
+        try:
+            if directory is not None:
+                with directory.lock():
+                    summary = self._build(params, read_from, directory, s3, expected, reasons)
+                    files, _changed = directory.write_summary(summary_name, to_json(summary),
+                                                              organization_markdown(summary, params["report_name"]))
+            else:
+                summary, files = self._build(params, read_from, directory, s3, expected, reasons), None
+            s3_objects = s3.write_summary(summary_name, to_json(summary),
+                                          organization_markdown(summary, params["report_name"])) if s3 else None
+        except (StoreError, ValueError) as e:
+            raise AnsibleActionFail("The organization summary could not be written: %s" % e) from e
+        return dict(changed=False, summary=mark_unsafe(summary), files=files, s3_objects=s3_objects)
+
+    @staticmethod
+    def _build(params, read_from, directory, s3, expected, reasons):
+        found = [directory.states() if "directory" in read_from else {}, s3.states() if "s3" in read_from else {},
+                 params["reports"] or {}]
+        reports, not_audited, labels = summary_inputs(newest(*found), expected, reasons, params["max_age_hours"])
+        return organization_summary(reports, not_audited, labels=labels)
