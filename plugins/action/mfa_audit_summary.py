@@ -125,7 +125,10 @@ class ActionModule(ActionBase):
                                           organization_markdown(summary, params["report_name"])) if s3 else None
         except (StoreError, ValueError) as e:
             raise AnsibleActionFail("The organization summary could not be written: %s" % e) from e
-        return dict(changed=False, summary=mark_unsafe(summary), files=files, s3_objects=s3_objects)
+        result = dict(changed=False, accounts=summary["accounts"], files=files, s3_objects=s3_objects)
+        if params["return_summary"]:
+            result["summary"] = mark_unsafe(summary)
+        return result
 
     @staticmethod
     def _build(params, read_from, directory, s3, expected, reasons):

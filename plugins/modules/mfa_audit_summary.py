@@ -55,6 +55,12 @@ options:
   max_age_hours:
     description: An account whose last audit state is older than this counts as not audited. Unset, any age counts.
     type: float
+  return_summary:
+    description:
+      - Return the whole summary in RV(summary). The role C(mfaops.iam.mfa_audit), which runs this task on every host,
+        sets V(false): each host would otherwise carry the whole organization's summary.
+    type: bool
+    default: true
 notes:
   - An account that an earlier run audited and this run did not reach keeps its last state; O(max_age_hours) makes
     such an account count as not audited. Each account's C(generated_at) is in the summary.
@@ -101,12 +107,17 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+accounts:
+  description: How many accounts the summary covers, audited, not audited, with findings, failing (the summary's C(accounts)).
+  returned: success
+  type: dict
+  sample: {"total": 20, "audited": 19, "not_audited": 1, "with_findings": 12, "failing": 3}
 summary:
   description:
     - The organization summary (C(summary_version) 1) as the JSON file holds it; C(accounts) (C(total), C(audited),
       C(not_audited), C(with_findings), C(failing)), C(totals), C(by_kind), C(failing_by_kind), C(per_account) and
       C(not_audited) (each entry with C(account), its directory name, and C(host) and C(name) when known).
-  returned: success
+  returned: when O(return_summary=true)
   type: dict
 files:
   description: The summary's files in O(report_dir) (C(json), C(markdown)).

@@ -63,6 +63,7 @@ def summary_spec():
         expected_hosts=dict(type="list", elements="str"),
         expected_accounts=dict(type="list", elements="str"),
         max_age_hours=dict(type="float"),
+        return_summary=dict(type="bool", default=True),
     )
     return spec
 

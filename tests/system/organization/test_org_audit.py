@@ -59,14 +59,16 @@ def test_mfa_audit_over_the_organization(endpoint, organization, tmp_path):
     reports = tmp_path / "reports"
     playbook = audit_playbook(tmp_path / "audit.yml", endpoint.url, {"mfa_audit_report_dir": str(reports)})
     endpoint.clear_requests()
-    proc = run([os.path.join(BIN, "ansible-playbook"), "-i", str(source), "-f", "5", "-vvvv", str(playbook)], tmp_path)
+    proc = run([os.path.join(BIN, "ansible-playbook"), "-i", str(source), "-f", "5", "-vvvv", str(playbook)], tmp_path,
+               env={"ANSIBLE_DEBUG": "1"})
     output = proc.stdout + proc.stderr
     locked = organization["locked"]
     # only the locked account's host failed; the play went on for the others
     assert proc.returncode == 2, output
     recap = dict(re.findall(r"^(\S+)\s+: ok=\d+ .* failed=(\d+) ", output[output.rindex("PLAY RECAP"):], re.M))
     assert recap == {a["name"]: "1" if a is locked else "0" for a in organization["accounts"]}
-    assert "Cannot assume arn:aws:iam::%s:role/%s for account %s" % (locked["id"], ACCESS_ROLE, locked["name"]) in output
+    assert ("The MFA audit of account %s did not run: Unable to assume role arn:aws:iam::%s:role/%s (AccessDenied)"
+            % (locked["name"], locked["id"], ACCESS_ROLE)) in output
 
     # every account's report holds that account's findings, and only them
     for account in organization["accounts"]:
@@ -86,13 +88,14 @@ def test_mfa_audit_over_the_organization(endpoint, organization, tmp_path):
         assert (reports / account["id"] / "mfa_audit.md").is_file()
 
     # each account's IAM calls acted in that account (its assumed role), none in the management account
-    accounts_called = {entry["account"] for entry in endpoint.requests() if entry["action"] in ("ListUsers", "ListVirtualMFADevices")}
+    accounts_called = {entry["account"] for entry in endpoint.requests()
+                       if entry["action"] in ("GetCredentialReport", "ListVirtualMFADevices")}
     assert accounts_called == {a["id"] for a in organization["accounts"] if a is not locked}
 
     # the summary is the sum of the per-account reports, and lists the account that could not be audited
     summary = json.loads((reports / "mfa_audit_organization.json").read_text())
-    per_account = {a["name"]: json.loads((reports / a["id"] / "mfa_audit.json").read_text())
-                   for a in organization["accounts"] if a is not locked}
+    per_account = {key: json.loads((reports / key / "mfa_audit.json").read_text())
+                   for key in (a["id"] for a in organization["accounts"] if a is not locked)}
     assert summary["accounts"] == {"total": 20, "audited": 19, "not_audited": 1,
                                    "with_findings": 19, "failing": 0}
     for total in ("users", "virtual_mfa_devices", "findings"):
@@ -101,14 +104,23 @@ def test_mfa_audit_over_the_organization(endpoint, organization, tmp_path):
         assert count == sum(r["summary"][kind] for r in per_account.values()), kind
     assert summary["totals"]["users"] == sum(a["expected"]["users"] for a in organization["accounts"] if a is not locked)
     assert {e["account"]: e["summary"] for e in summary["per_account"]} == {n: r["summary"] for n, r in per_account.items()}
-    assert [e["account"] for e in summary["not_audited"]] == [locked["name"]]
+    assert [(e["account"], e["host"]) for e in summary["not_audited"]] == [(locked["id"], locked["name"])]
+    assert {e["account"]: e["host"] for e in summary["per_account"]} == {
+        a["id"]: a["name"] for a in organization["accounts"] if a is not locked}
     reason = summary["not_audited"][0]["reason"]
-    assert "Cannot assume arn:aws:iam::%s:role/%s" % (locked["id"], ACCESS_ROLE) in reason and "AccessDenied" in reason
+    assert "Unable to assume role arn:aws:iam::%s:role/%s" % (locked["id"], ACCESS_ROLE) in reason and "AccessDenied" in reason
     markdown = (reports / "mfa_audit_organization.md").read_text()
     assert locked["name"] in markdown and "AccessDenied" in markdown
 
-    # no session credential in the -vvvv output nor in any report
-    _assert_no_credential([("output", output)] + _texts(reports))
+    # no session credential in the ANSIBLE_DEBUG -vvvv output nor in any report: neither the keys STS issued (the
+    # endpoint lists them) nor anything shaped like one
+    issued = endpoint.sessions()
+    assert len(issued) >= 19
+    texts = [("output", output)] + _texts(reports)
+    for session in issued:
+        for secret in (session["access_key_id"], session["secret_access_key"], session["session_token"]):
+            assert not any(secret in text for _where, text in texts), session["role_arn"]
+    _assert_no_credential(texts)
 
 
 def test_mfa_audit_through_ansible_runner_leaves_no_credential(endpoint, organization, tmp_path):
