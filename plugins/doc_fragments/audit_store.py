@@ -29,17 +29,17 @@ options:
     default: '0640'
   s3_bucket:
     description:
-      - An S3 bucket for the same files, under O(s3_prefix), with the same layout as O(report_dir):
+      - An S3 bucket for the same files, under O(s3_prefix), with the same layout as O(report_dir), that is
         C(s3://<bucket>/<prefix>/<account directory>/<report_name>.json), C(.md) and C(.state.json). Reports there
         outlive an execution environment's container, and a summary over the slices of an AWX job reads them.
       - The objects are written (C(s3:PutObject)) and read (C(s3:GetObject), C(s3:ListBucket)) with the task's own
-        connection options, B(not) the role of O(ignore:assume_role_arn): the bucket belongs to the auditing account,
+        connection options, B(not) the role of O(ignore:assume_role_arn), since the bucket belongs to the auditing account,
         not to the audited ones.
     type: str
   s3_prefix:
     description:
-      - The key prefix under O(s3_bucket), without a leading or trailing C(/) (they are ignored). Empty: the root
-        of the bucket.
+      - The key prefix under O(s3_bucket), without a leading or trailing C(/) (they are ignored). Empty means the
+        root of the bucket.
     type: str
     default: ''
 """

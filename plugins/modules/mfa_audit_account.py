@@ -18,7 +18,7 @@ description:
     the job's stats (RV(ansible_stats), as M(ansible.builtin.set_stats) with C(per_host=false) and C(aggregate=true);
     AWX keeps them as the job's artifacts). The assumed role's keys never leave the controller's process.
   - Read-only in the account; it makes no change there, so it reports C(changed=false). The report is written
-    B(in check mode too): it is the audit's output, not a change to the account.
+    B(in check mode too), since it is the audit's output, not a change to the account.
   - The account's directory (in O(report_dir) and under O(s3_prefix)) is its account id (O(account_id), by default
     the host variable C(aws_account_id)); a host without an account id gets C(host_) and its host name escaped. An
     account name or a host name is never used as a path.
@@ -41,7 +41,7 @@ options:
         since the report was made counts, since the device listing is live. Needs C(iam:GenerateCredentialReport)
         and C(iam:GetCredentialReport).
       - V(listing) reads the account live, as M(mfaops.iam.iam_user_mfa_info) and M(mfaops.iam.iam_virtual_mfa_info)
-        do (their own code): the users, the devices of every user holding no virtual device, the console password of
+        do (their own code), the users, the devices of every user holding no virtual device, the console password of
         every user holding no MFA at all; one or two calls per such user. Up to the second.
       - Both give the same findings on the same account.
     type: str
@@ -197,7 +197,7 @@ not_audited_reason:
   type: str
 ansible_stats:
   description:
-    - The job's stats, as M(ansible.builtin.set_stats) sets them (C(per_host=false), C(aggregate=true)):
+    - The job's stats, as M(ansible.builtin.set_stats) sets them (C(per_host=false), C(aggregate=true)), where
       C(data.mfa_audit_reports) maps the account's directory name to its audit state (who, when, audited or why not,
       the report's counts without its findings). Added up over the hosts of the run, and kept by AWX as the job's
       artifacts, which M(mfaops.iam.mfa_audit_summary) reads with its O(mfaops.iam.mfa_audit_summary#module:reports).

@@ -14,13 +14,13 @@ description:
     file holds its documentation only).
   - The states come from O(report_dir), from O(s3_bucket) and O(s3_prefix) (O(read_from)), and from O(reports) (the
     job stats C(mfa_audit_reports), for example the artifacts AWX passes from a sliced job to the next workflow
-    node); of several states of an account, the most recent counts. Never from one play's host variables: the summary
+    node); of several states of an account, the most recent counts. Never from one play's host variables, so the summary
     is the same under any strategy (C(free) included), with C(serial), and over the slices of an AWX job.
   - The expected accounts (O(expected_hosts), O(expected_accounts)) that have no state are listed as not audited,
-    with the reason their host's variable C(mfa_audit_not_audited) gives, if any (read safely: a host that failed
+    with the reason their host's variable C(mfa_audit_not_audited) gives, if any (read safely, since a host that failed
     before the audit, or in an earlier play, has none). Unset, the summary covers every account that has a state.
   - In O(report_dir), the summary is rebuilt under an exclusive lock on the directory, so that several hosts may each
-    run this task as they finish (the role C(mfaops.iam.mfa_audit) does): the last one to finish writes the complete
+    run this task as they finish (the role C(mfaops.iam.mfa_audit) does), and the last one to finish writes the complete
     summary. Written B(in check mode too), like the reports.
   - The collection's playbook C(mfaops.iam.mfa_audit_summary) runs this task alone (C(ansible-playbook
     mfaops.iam.mfa_audit_summary)), for example as the node after a sliced AWX job.
@@ -58,7 +58,7 @@ options:
   return_summary:
     description:
       - Return the whole summary in RV(summary). The role C(mfaops.iam.mfa_audit), which runs this task on every host,
-        sets V(false): each host would otherwise carry the whole organization's summary.
+        sets V(false), since each host would otherwise carry the whole organization's summary.
     type: bool
     default: true
 notes:
