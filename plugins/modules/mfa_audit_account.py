@@ -37,8 +37,8 @@ options:
         virtual MFA devices come from ListVirtualMFADevices, which tells virtual devices from the others and gives
         the unassigned ones, and their tags are listed (the tags of every device when O(required_tags) is set). The
         number of calls does not grow with the users. IAM makes a new report only when the last one is more than four
-        hours old, so the report may be that old; RV(report.source) gives its time and age. A virtual device enabled
-        since the report was made counts, since the device listing is live. Needs C(iam:GenerateCredentialReport)
+        hours old, so the report may be that old; the C(source) key of RV(report) gives its time and age. A virtual
+        device enabled since the report was made counts, since the device listing is live. Needs C(iam:GenerateCredentialReport)
         and C(iam:GetCredentialReport).
       - V(listing) reads the account live, as M(mfaops.iam.iam_user_mfa_info) and M(mfaops.iam.iam_virtual_mfa_info)
         do (their own code), the users, the devices of every user holding no virtual device, the console password of
@@ -76,8 +76,9 @@ options:
     default: mfaops:created
   fail_on_findings:
     description:
-      - The finding kinds that RV(report.failing) counts, a list of kinds, V(true) (every kind) or V(false). The task
-        itself does not fail on findings; the role C(mfaops.iam.mfa_audit) fails the host on RV(report.failing).
+      - The finding kinds that the C(failing) key of RV(report) counts, a list of kinds, V(true) (every kind) or
+        V(false). The task itself does not fail on findings; the role C(mfaops.iam.mfa_audit) fails the host on the
+        C(failing) key of RV(report).
     type: raw
     default: false
   max_concurrency:

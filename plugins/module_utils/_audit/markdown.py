@@ -85,8 +85,9 @@ def account_markdown(report, account_label=None):
         "| --- | --- | ---: | --- |",
     ]
     for kind, title in TITLES:
-        lines.append("| %s | %s | %d | %s |" % (title, ", ".join(report["controls"].get(kind, [])) or "-",
-                                               report["summary"][kind], "yes" if kind in settings["fail_on_findings"] else "no"))
+        controls = ", ".join(report["controls"].get(kind, [])) or "-"
+        fails = "yes" if kind in settings["fail_on_findings"] else "no"
+        lines.append("| %s | %s | %d | %s |" % (title, controls, report["summary"][kind], fails))
     lines += ["", "## Root user", "", _root(report), "", "## Users with a console password and no MFA device", ""]
     lines += _table((("User", ""), ("Path", ""), ("Created", ""), ("Password last used", "")), [
         [code(u["user_name"]), code(u["path"]), cell(u["create_date"]), cell(u["password_last_used"] or "never")]
