@@ -32,7 +32,7 @@ def audit(endpoint):
     def runner(task_vars=None, check_mode=False, **args):
         full = dict(endpoint_url=endpoint.url, region="us-east-1", access_key="testing", secret_key="testing", **args)
         return run_action(full, check_mode=check_mode, task_vars=task_vars or {"inventory_hostname": "localhost"},
-                          action=ACTION)
+                          action_name=ACTION)
 
     return runner
 

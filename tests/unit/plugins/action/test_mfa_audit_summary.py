@@ -40,7 +40,7 @@ HOSTVARS = {
 
 def _summary(endpoint, task_vars=None, **args):
     full = dict(endpoint_url=endpoint.url, region="us-east-1", access_key="testing", secret_key="testing", **args)
-    return run_action(full, task_vars=task_vars or {}, action="mfaops.iam.mfa_audit_summary")
+    return run_action(full, task_vars=task_vars or {}, action_name="mfaops.iam.mfa_audit_summary")
 
 
 def _same(summary):
