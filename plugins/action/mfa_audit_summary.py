@@ -130,9 +130,13 @@ class ActionModule(ActionBase):
             result["summary"] = mark_unsafe(summary)
         return result
 
-    @staticmethod
-    def _build(params, read_from, directory, s3, expected, reasons):
-        found = [directory.states() if "directory" in read_from else {}, s3.states() if "s3" in read_from else {},
-                 params["reports"] or {}]
+    def _build(self, params, read_from, directory, s3, expected, reasons):
+        found = [params["reports"] or {}]
+        for name, store in (("directory", directory), ("s3", s3)):
+            if name in read_from:
+                states, problems = store.states()
+                found.append(states)
+                for problem in problems:
+                    self._display.warning("An audit state was left out of the summary: %s" % problem)
         reports, not_audited, labels = summary_inputs(newest(*found), expected, reasons, params["max_age_hours"])
         return organization_summary(reports, not_audited, labels=labels)

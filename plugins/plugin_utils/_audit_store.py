@@ -5,7 +5,7 @@ controller, an S3 bucket and prefix, or both.
 
 Layout (the same in both): ``<base>/<account directory>/<name>.json`` (the report), ``.md`` (the people's view),
 ``.state.json`` (the account's audit state, module_utils/_audit/states.py), and ``<base>/<summary name>.json`` and
-``.md``.  The account directory is naming.account_directory's (the account id), or "" for a single account written
+``.md``.  A directory is trusted only when private to the user who runs Ansible (_report_files.open_directory).  The account directory is naming.account_directory's (the account id), or "" for a single account written
 straight into the base; paths are built with naming.child_path, so no name leaves the base directory.  Files are
 replaced atomically (_report_files); the summary is rebuilt under an exclusive lock on the directory (``lock``), so
 hosts that finish at the same time each write a complete summary, the last one the final one.
@@ -18,7 +18,8 @@ import os
 
 from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts.naming import child_path
 from ansible_collections.mfaops.iam.plugins.plugin_utils._report_files import ReportFileError
-from ansible_collections.mfaops.iam.plugins.plugin_utils._report_files import ensure_directory
+from ansible_collections.mfaops.iam.plugins.plugin_utils._report_files import open_directory
+from ansible_collections.mfaops.iam.plugins.plugin_utils._report_files import read_json
 from ansible_collections.mfaops.iam.plugins.plugin_utils._report_files import write_file
 
 try:
@@ -53,77 +54,105 @@ def _checked_name(name):
 
 
 class DirectoryStore:
-    """Reports, states and the summary in a directory on the controller."""
+    """Reports, states and the summary in a directory on the controller, private to the user who runs Ansible
+    (_report_files.open_directory: owned by it, not writable by group or others, never through a symlink), as is each
+    account's directory in it."""
 
     def __init__(self, base, report_name, mode):
         self.base = base
         self.name = _checked_name(report_name)
         self.mode = mode
 
-    def _directory(self, subdir):
+    def _path(self, subdir):
         try:
             return child_path(self.base, subdir) if subdir else self.base
         except ValueError as e:
             raise StoreError("the account directory %s" % e) from e
 
-    def paths(self, subdir):
-        directory = self._directory(subdir)
-        return {kind: os.path.join(directory, self.name + suffix) for kind, suffix in SUFFIXES.items()}
-
-    def previous(self, subdir):
-        """The account's last JSON report, or {} (none, unreadable, or not a JSON object)."""
+    @contextlib.contextmanager
+    def _opened(self, subdir, create=True):
+        """The account's directory (the base for ""), opened once it and the base are proved private; None when it
+        does not exist and ``create`` is false."""
+        path = self._path(subdir)
+        opened = []
         try:
-            fd = os.open(self.paths(subdir)["json"], os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-            with os.fdopen(fd, encoding="utf-8") as handle:
-                return _parse(handle.read()) or {}
-        except (OSError, UnicodeDecodeError):
-            return {}
-
-    def _write(self, path, text):
-        try:
-            ensure_directory(os.path.dirname(path))
-            return write_file(path, text, self.mode)
+            for directory in ([self.base, path] if subdir else [self.base]):
+                found = open_directory(directory, create=create)
+                if found is None:
+                    yield None
+                    return
+                opened.append(found)
+            yield opened[-1]
         except ReportFileError as e:
             raise StoreError(str(e)) from e
+        finally:
+            for directory in opened:
+                directory.close()
+
+    def paths(self, subdir):
+        directory = self._path(subdir)
+        return {kind: os.path.join(directory, self.name + suffix) for kind, suffix in SUFFIXES.items()}
+
+    def _read(self, subdir, suffix):
+        with self._opened(subdir, create=False) as directory:
+            if directory is None:
+                return None
+            try:
+                return read_json(directory, self.name + suffix)
+            except ReportFileError as e:
+                raise StoreError(str(e)) from e
+
+    def previous(self, subdir):
+        """The account's last JSON report, or {} when there is none; StoreError when it cannot be trusted or read."""
+        previous = self._read(subdir, SUFFIXES["json"])
+        return previous if isinstance(previous, dict) else {}
+
+    def _write(self, subdir, texts):
+        changed = False
+        with self._opened(subdir) as directory:
+            for suffix, text in texts:
+                try:
+                    changed = write_file(directory, self.name + suffix, text, self.mode) or changed
+                except ReportFileError as e:
+                    raise StoreError(str(e)) from e
+        return changed
 
     def write_account(self, subdir, report_text, markdown_text):
+        changed = self._write(subdir, [(SUFFIXES["json"], report_text), (SUFFIXES["markdown"], markdown_text)])
         paths = self.paths(subdir)
-        changed = self._write(paths["json"], report_text)
-        changed = self._write(paths["markdown"], markdown_text) or changed
         return {"json": paths["json"], "markdown": paths["markdown"]}, changed
 
     def write_state(self, subdir, state):
-        self._write(self.paths(subdir)["state"], to_json(state))
+        self._write(subdir, [(SUFFIXES["state"], to_json(state))])
         return self.paths(subdir)["state"]
 
     def states(self):
-        """{file path: parsed state} of the base's own account and of each account directory under it."""
-        suffix = self.name + SUFFIXES["state"]
-        found = {}
+        """({file path: parsed state}, [problems]) of the base's own account and of each account directory under it;
+        a directory or state that cannot be trusted or read is a problem, not a state."""
+        found, problems = {}, []
         try:
             entries = sorted(os.listdir(self.base))
         except OSError:
-            return found
-        candidates = [os.path.join(self.base, suffix)] + [os.path.join(self.base, entry, suffix) for entry in entries]
-        for path in candidates:
+            return found, problems
+        for subdir in [""] + [entry for entry in entries if os.path.isdir(os.path.join(self.base, entry))
+                              and not os.path.islink(os.path.join(self.base, entry))]:
             try:
-                fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-                with os.fdopen(fd, encoding="utf-8") as handle:
-                    state = _parse(handle.read())
-            except (OSError, UnicodeDecodeError):
+                state = self._read(subdir, SUFFIXES["state"])
+            except StoreError as e:
+                problems.append(str(e))
                 continue
-            if state is not None:
-                found[path] = state
-        return found
+            if isinstance(state, dict):
+                found[self.paths(subdir)["state"]] = state
+        return found, problems
 
     @contextlib.contextmanager
     def lock(self):
         """An exclusive lock on the directory (a lock file in it), held while the summary is rebuilt."""
-        try:
-            ensure_directory(self.base)
-            fd = os.open(os.path.join(self.base, LOCK_NAME), os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
-        except (OSError, ReportFileError) as e:
-            raise StoreError("cannot lock the report directory %s: %s" % (self.base, getattr(e, "strerror", None) or e)) from e
+        with self._opened("") as directory:
+            try:
+                fd = os.open(os.path.join(directory.path, LOCK_NAME), os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+            except OSError as e:
+                raise StoreError("cannot lock the report directory %s: %s" % (self.base, e.strerror or e)) from e
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             yield
@@ -131,9 +160,15 @@ class DirectoryStore:
             os.close(fd)  # releases the lock
 
     def write_summary(self, summary_name, json_text, markdown_text):
-        base = os.path.join(self.base, _checked_name(summary_name))
-        changed = self._write(base + ".json", json_text)
-        changed = self._write(base + ".md", markdown_text) or changed
+        name = _checked_name(summary_name)
+        changed = False
+        with self._opened("") as directory:
+            for suffix, text in ((".json", json_text), (".md", markdown_text)):
+                try:
+                    changed = write_file(directory, name + suffix, text, self.mode) or changed
+                except ReportFileError as e:
+                    raise StoreError(str(e)) from e
+        base = os.path.join(self.base, name)
         return {"json": base + ".json", "markdown": base + ".md"}, changed
 
 
@@ -188,7 +223,8 @@ class S3Store:
         return self._put(self.key(subdir, self.name + SUFFIXES["state"]), to_json(state), "application/json")
 
     def states(self):
-        """{s3 URL: parsed state} of every account state under the prefix (the prefix's own and one level down)."""
+        """({s3 URL: parsed state}, [problems]) of every account state under the prefix (the prefix's own and one
+        level down)."""
         suffix = self.name + SUFFIXES["state"]
         start = self.prefix + "/" if self.prefix else ""
         keys = []
@@ -200,12 +236,14 @@ class S3Store:
                         keys.append(entry["Key"])
         except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
             self._fail("list", start, e)
-        found = {}
+        found, problems = {}, []
         for key in keys:
             state = _parse(self._get(key) or "")
             if state is not None:
                 found[self.url(key)] = state
-        return found
+            else:
+                problems.append("%s is not a JSON object" % self.url(key))
+        return found, problems
 
     def write_summary(self, summary_name, json_text, markdown_text):
         base = self.key("", _checked_name(summary_name))

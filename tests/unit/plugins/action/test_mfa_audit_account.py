@@ -190,3 +190,19 @@ def test_bad_options_fail_before_any_call(audit, endpoint, tmp_path, args, messa
     assert result["failed"] is True and message in result["msg"], result["msg"]
     if "report_subdir" not in args:
         assert endpoint.requests() == []
+
+
+def test_a_report_directory_others_can_write_is_refused_and_a_symlinked_account_directory_too(audit, tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o777)
+    shared.chmod(0o777)
+    result = audit(report_dir=str(shared), task_vars={"inventory_hostname": "h", "aws_account_id": ACCOUNT})
+    assert result["failed"] is True and "group or others can write to it" in result["msg"]
+    assert os.listdir(shared) == []
+    base, elsewhere = tmp_path / "base", tmp_path / "elsewhere"
+    base.mkdir(mode=0o700)
+    elsewhere.mkdir(mode=0o700)
+    os.symlink(elsewhere, base / ACCOUNT)
+    result = audit(report_dir=str(base), task_vars={"inventory_hostname": "h", "aws_account_id": ACCOUNT})
+    assert result["failed"] is True and "is outside" in result["msg"]
+    assert os.listdir(elsewhere) == []
