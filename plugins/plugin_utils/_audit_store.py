@@ -28,7 +28,6 @@ except ImportError:  # amazon.aws reports the missing SDK when the client is bui
     pass
 
 SUFFIXES = {"json": ".json", "markdown": ".md", "state": ".state.json"}
-LOCK_NAME = ".mfa_audit.lock"
 
 
 class StoreError(Exception):
@@ -147,10 +146,10 @@ class DirectoryStore:
 
     @contextlib.contextmanager
     def lock(self):
-        """An exclusive lock on the directory (a lock file in it), held while the summary is rebuilt."""
+        """An exclusive lock on the directory itself (flock on it, no lock file), held while the summary is rebuilt."""
         with self._opened("") as directory:
             try:
-                fd = os.open(os.path.join(directory.path, LOCK_NAME), os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+                fd = os.open(directory.path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
             except OSError as e:
                 raise StoreError("cannot lock the report directory %s: %s" % (self.base, e.strerror or e)) from e
         try:
