@@ -5,10 +5,11 @@ controller, an S3 bucket and prefix, or both.
 
 Layout (the same in both): ``<base>/<account directory>/<name>.json`` (the report), ``.md`` (the people's view),
 ``.state.json`` (the account's audit state, module_utils/_audit/states.py), and ``<base>/<summary name>.json`` and
-``.md``.  A directory is trusted only when private to the user who runs Ansible (_report_files.open_directory).  The account directory is naming.account_directory's (the account id), or "" for a single account written
-straight into the base; paths are built with naming.child_path, so no name leaves the base directory.  Files are
-replaced atomically (_report_files); the summary is rebuilt under an exclusive lock on the directory (``lock``), so
-hosts that finish at the same time each write a complete summary, the last one the final one.
+``.md``.  The account directory is naming.account_directory's (the account id), or "" for a single account written
+straight into the base; paths are built with naming.child_path, so no name leaves the base directory.  A directory is
+trusted only when private to the user who runs Ansible (_report_files.open_directory).  Files are replaced atomically
+(_report_files); the summary is rebuilt under an exclusive lock on the directory (``lock``), so hosts that finish at
+the same time each write a complete summary, the last one the final one.
 """
 
 import contextlib
