@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from org_helpers import ACCESS_ROLE, BIN, inventory_source, run, seed_account  # noqa: E402
+from org_helpers import ACCESS_ROLE, BIN, ROOT, inventory_source, run, seed_account  # noqa: E402
 
 CONNECTION = {"region": "us-east-1", "access_key": "testing", "secret_key": "testing"}
 
@@ -147,3 +147,34 @@ def test_the_summary_is_right_and_every_host_fails_on_its_own_findings(endpoint,
     if victim is not None:
         assert reasons[victim["id"]].startswith("no report")
     assert {entry["account"]: entry["host"] for entry in summary["not_audited"]} == {a["id"]: a["name"] for a in missing}
+
+
+def test_the_job_stats_that_awx_keeps_as_artifacts_give_the_summary_too(endpoint, organization, tmp_path):
+    """Through ansible-runner, as AWX runs a job: the accounts' states are in the job's stats (the final event's
+    artifact_data, what AWX keeps and passes to the next workflow node), and the summary playbook given only them
+    (no directory, no S3 to read) writes the summary the role wrote."""
+    ansible_runner = pytest.importorskip("ansible_runner")
+    source = inventory_source(endpoint, tmp_path / "org.aws_accounts.yml", exclude=["123456789012"])
+    private = tmp_path / "runner"
+    (private / "project").mkdir(parents=True)
+    (private / "inventory").mkdir()
+    (private / "inventory" / "org.aws_accounts.yml").write_text(source.read_text())
+    _playbook(private / "project" / "audit.yml", endpoint, [_audit_play(tmp_path / "reports")])
+    env = {k: v for k, v in os.environ.items() if k.startswith(("AWS_", "PATH"))}
+    env["ANSIBLE_COLLECTIONS_PATH"] = os.path.join(ROOT, "build", "collections")
+    job = ansible_runner.run(private_data_dir=str(private), playbook="audit.yml", forks=4, envvars=env, quiet=True)
+    stats = [event for event in job.events if event.get("event") == "playbook_on_stats"][-1]["event_data"]
+    states = stats["artifact_data"]["mfa_audit_reports"]
+    assert sorted(states) == sorted(account["id"] for account in organization["accounts"])
+    assert states[organization["locked"]["id"]]["audited"] is False
+    assert all("findings" not in (state["report"] or {}) for state in states.values())  # counts only
+
+    (tmp_path / "artifacts.json").write_text(json.dumps({
+        "mfa_audit_reports": states, "mfa_audit_connection": dict(CONNECTION, endpoint_url=endpoint.url),
+        "mfa_audit_report_dir": str(tmp_path / "from_stats"), "mfa_audit_summary_read_from": []}))
+    proc, output = _playbook_run(tmp_path, source, "mfaops.iam.mfa_audit_summary", "-e", "@%s" % (tmp_path / "artifacts.json"))
+    assert proc.returncode == 0, output
+    from_stats = json.loads((tmp_path / "from_stats" / "mfa_audit_organization.json").read_text())
+    written = json.loads((tmp_path / "reports" / "mfa_audit_organization.json").read_text())
+    assert _comparable(from_stats) == _comparable(written)
+    assert from_stats["accounts"] == {"total": 6, "audited": 5, "not_audited": 1, "with_findings": 5, "failing": 0}
