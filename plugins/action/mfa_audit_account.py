@@ -45,8 +45,15 @@ from ansible_collections.mfaops.iam.plugins.plugin_utils._report_files import pa
 from ansible_collections.mfaops.iam.plugins.plugin_utils._task_result import failed_result
 
 STATS_KEY = "mfa_audit_reports"
-SETTINGS = ("required_tags", "user_name_pattern", "exempt_users", "user_path_prefix", "device_path_prefix",
-            "created_tag", "fail_on_findings")
+SETTINGS = (
+    "required_tags",
+    "user_name_pattern",
+    "exempt_users",
+    "user_path_prefix",
+    "device_path_prefix",
+    "created_tag",
+    "fail_on_findings",
+)
 _PATH_PREFIX = re.compile(r"/[\x21-\x7E]{0,511}")
 
 
@@ -54,14 +61,20 @@ def options_problem(params):
     """What is wrong with the options, as a message, or None; checked before any AWS call."""
     for option in ("user_path_prefix", "device_path_prefix"):
         if not _PATH_PREFIX.fullmatch(params[option]):
-            return "%s %r is not an IAM path prefix ('/' then printable ASCII, at most 512 characters)" % (option, params[option])
+            return "%s %r is not an IAM path prefix ('/' then printable ASCII, at most 512 characters)" % (
+                option,
+                params[option],
+            )
     if not 1 <= params["max_concurrency"] <= MAX_WORKERS:
         return "max_concurrency must be between 1 and %d, not %d" % (MAX_WORKERS, params["max_concurrency"])
     if params["user_name_pattern"]:
         try:
             re.compile(params["user_name_pattern"])
         except re.error as e:
-            return "user_name_pattern %r is not a valid Python regular expression: %s" % (params["user_name_pattern"], e)
+            return "user_name_pattern %r is not a valid Python regular expression: %s" % (
+                params["user_name_pattern"],
+                e,
+            )
     try:
         fail_on_kinds(params["fail_on_findings"], KINDS)
     except ValueError as e:
@@ -118,8 +131,9 @@ class ActionModule(ActionBase):
             settings = {name: params[name] for name in SETTINGS}
             config = dict(CLIENT_CONFIG, **pool_config(params["max_concurrency"]))
             client = aws.client("iam", retry_decorator=RETRY, config=config)
-            users, devices, source = read_account(client, params["source"], settings, params["max_concurrency"],
-                                                  params["credential_report_timeout"])
+            users, devices, source = read_account(
+                client, params["source"], settings, params["max_concurrency"], params["credential_report_timeout"]
+            )
             report = build_report(users, devices, settings, previous)
         except (AnsibleActionFail, MFAError, StoreError) as e:
             return self._not_audited(params, stores, subdir, key, account, label, _reason(e))
@@ -137,10 +151,20 @@ class ActionModule(ActionBase):
                 store.write_state(subdir, state)
         except StoreError as e:
             raise AnsibleActionFail("The MFA audit of account %s could not be kept: %s" % (label, e)) from e
-        result = dict(changed=False, audited=True, account_key=key, report=mark_unsafe(report),
-                      files=locations.get("directory"), s3_objects=locations.get("s3"))
+        result = dict(
+            changed=False,
+            audited=True,
+            account_key=key,
+            report=mark_unsafe(report),
+            files=locations.get("directory"),
+            s3_objects=locations.get("s3"),
+        )
         if params["publish_stats"]:
-            result["ansible_stats"] = {"data": {STATS_KEY: {key: mark_unsafe(state)}}, "per_host": False, "aggregate": True}
+            result["ansible_stats"] = {
+                "data": {STATS_KEY: {key: mark_unsafe(state)}},
+                "per_host": False,
+                "aggregate": True,
+            }
         return result
 
     def _stores(self, params, aws, mode):
@@ -166,9 +190,15 @@ class ActionModule(ActionBase):
                 store.write_state(subdir, state)
             except StoreError as e:
                 self._display.warning("The failed audit of account %s could not be recorded: %s" % (label, e))
-        details = dict(changed=False, audited=False, account_key=key, not_audited_reason=mark_unsafe(message), report=None)
+        details = dict(
+            changed=False, audited=False, account_key=key, not_audited_reason=mark_unsafe(message), report=None
+        )
         if params["not_audited"] == "fail":
             raise AnsibleActionFail(message, result=details)
         if params["publish_stats"]:
-            details["ansible_stats"] = {"data": {STATS_KEY: {key: mark_unsafe(state)}}, "per_host": False, "aggregate": True}
+            details["ansible_stats"] = {
+                "data": {STATS_KEY: {key: mark_unsafe(state)}},
+                "per_host": False,
+                "aggregate": True,
+            }
         return details

@@ -97,17 +97,26 @@ class ActionModule(ActionBase):
             read_from = ["s3"] if params["s3_bucket"] else ["directory"]
         try:
             mode = parse_mode(params["report_mode"])
-            directory = DirectoryStore(self._loader.path_dwim(os.path.expanduser(params["report_dir"])),
-                                       params["report_name"], mode) if params["report_dir"] else None
+            directory = (
+                DirectoryStore(
+                    self._loader.path_dwim(os.path.expanduser(params["report_dir"])), params["report_name"], mode
+                )
+                if params["report_dir"]
+                else None
+            )
             s3 = None
             if params["s3_bucket"]:
-                client = ControllerAWS(params, ansible_name="mfaops.iam.mfa_audit_summary").client("s3", config=CLIENT_CONFIG)
+                client = ControllerAWS(params, ansible_name="mfaops.iam.mfa_audit_summary").client(
+                    "s3", config=CLIENT_CONFIG
+                )
                 s3 = S3Store(client, params["s3_bucket"], params["s3_prefix"], params["report_name"])
         except (ReportFileError, StoreError) as e:
             raise AnsibleActionFail(str(e)) from e
         if "directory" in read_from and directory is None or "s3" in read_from and s3 is None:
-            raise AnsibleActionFail("read_from names %s, which needs %s" % (
-                ", ".join(read_from), "report_dir" if directory is None else "s3_bucket"))
+            raise AnsibleActionFail(
+                "read_from names %s, which needs %s"
+                % (", ".join(read_from), "report_dir" if directory is None else "s3_bucket")
+            )
         hosts, accounts = params["expected_hosts"], params["expected_accounts"]
         expected, reasons = expected_accounts(hosts, accounts, task_vars.get("hostvars"))
         if hosts is None and accounts is None:
@@ -117,12 +126,16 @@ class ActionModule(ActionBase):
             if directory is not None:
                 with directory.lock():
                     summary = self._build(params, read_from, directory, s3, expected, reasons)
-                    files, _changed = directory.write_summary(summary_name, to_json(summary),
-                                                              organization_markdown(summary, params["report_name"]))
+                    files, _changed = directory.write_summary(
+                        summary_name, to_json(summary), organization_markdown(summary, params["report_name"])
+                    )
             else:
                 summary, files = self._build(params, read_from, directory, s3, expected, reasons), None
-            s3_objects = s3.write_summary(summary_name, to_json(summary),
-                                          organization_markdown(summary, params["report_name"])) if s3 else None
+            s3_objects = (
+                s3.write_summary(summary_name, to_json(summary), organization_markdown(summary, params["report_name"]))
+                if s3
+                else None
+            )
         except (StoreError, ValueError) as e:
             raise AnsibleActionFail("The organization summary could not be written: %s" % e) from e
         result = dict(changed=False, accounts=summary["accounts"], files=files, s3_objects=s3_objects)

@@ -33,8 +33,8 @@ options:
         C(s3://<bucket>/<prefix>/<account directory>/<report_name>.json), C(.md) and C(.state.json). Reports there
         outlive an execution environment's container, and a summary over the slices of an AWX job reads them.
       - The objects are written (C(s3:PutObject)) and read (C(s3:GetObject), C(s3:ListBucket)) with the task's own
-        connection options, B(not) the role of O(ignore:assume_role_arn), since the bucket belongs to the auditing account,
-        not to the audited ones.
+        connection options, B(not) the role of O(ignore:assume_role_arn), since the bucket belongs to the auditing
+        account, not to the audited ones.
     type: str
   s3_prefix:
     description:

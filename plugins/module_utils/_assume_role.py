@@ -29,7 +29,9 @@ def assume_role_problem(params):
     """What is wrong with the options, as a message, or None; checked before any AWS call."""
     name = params.get("role_session_name")
     if params.get("assume_role_arn") is not None and not params["assume_role_arn"].startswith("arn:"):
-        return "assume_role_arn %r is not a role ARN (arn:aws:iam::<account id>:role/<name>)" % params["assume_role_arn"]
+        return (
+            "assume_role_arn %r is not a role ARN (arn:aws:iam::<account id>:role/<name>)" % params["assume_role_arn"]
+        )
     if name is not None and not _SESSION_NAME.fullmatch(name):
         return "role_session_name must be 2 to 64 characters of letters, digits and +=,.@_-, not %r" % name
     duration = params.get("duration_seconds")
@@ -40,7 +42,10 @@ def assume_role_problem(params):
 
 def assume_role_call(params):
     """The keyword arguments of STS AssumeRole for the options."""
-    call = {"RoleArn": params["assume_role_arn"], "RoleSessionName": params.get("role_session_name") or DEFAULT_SESSION_NAME}
+    call = {
+        "RoleArn": params["assume_role_arn"],
+        "RoleSessionName": params.get("role_session_name") or DEFAULT_SESSION_NAME,
+    }
     if params.get("external_id"):
         call["ExternalId"] = params["external_id"]
     if params.get("duration_seconds"):

@@ -38,8 +38,8 @@ options:
         the unassigned ones, and their tags are listed (the tags of every device when O(required_tags) is set). The
         number of calls does not grow with the users. IAM makes a new report only when the last one is more than four
         hours old, so the report may be that old; the C(source) key of RV(report) gives its time and age. A virtual
-        device enabled since the report was made counts, since the device listing is live. Needs C(iam:GenerateCredentialReport)
-        and C(iam:GetCredentialReport).
+        device enabled since the report was made counts, since the device listing is live. Needs
+        C(iam:GenerateCredentialReport) and C(iam:GetCredentialReport).
       - V(listing) reads the account live, as M(mfaops.iam.iam_user_mfa_info) and M(mfaops.iam.iam_virtual_mfa_info)
         do (their own code), the users, the devices of every user holding no virtual device, the console password of
         every user holding no MFA at all; one or two calls per such user. Up to the second.
@@ -71,7 +71,8 @@ options:
     type: str
     default: /
   created_tag:
-    description: The tag key holding a device's creation time (as C(mfaops.iam.user_mfa) sets it), to age unassigned devices.
+    description:
+      - The tag key holding a device's creation time (as C(mfaops.iam.user_mfa) sets it), to age unassigned devices.
     type: str
     default: mfaops:created
   fail_on_findings:

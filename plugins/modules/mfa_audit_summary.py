@@ -108,7 +108,8 @@ EXAMPLES = r"""
 
 RETURN = r"""
 accounts:
-  description: How many accounts the summary covers, audited, not audited, with findings, failing (the summary's C(accounts)).
+  description:
+    - How many accounts the summary covers, audited, not audited, with findings, failing (the summary's C(accounts)).
   returned: success
   type: dict
   sample: {"total": 20, "audited": 19, "not_audited": 1, "with_findings": 12, "failing": 3}

@@ -134,8 +134,11 @@ class DirectoryStore:
             entries = sorted(os.listdir(self.base))
         except OSError:
             return found, problems
-        for subdir in [""] + [entry for entry in entries if os.path.isdir(os.path.join(self.base, entry))
-                              and not os.path.islink(os.path.join(self.base, entry))]:
+        for subdir in [""] + [
+            entry
+            for entry in entries
+            if os.path.isdir(os.path.join(self.base, entry)) and not os.path.islink(os.path.join(self.base, entry))
+        ]:
             try:
                 state = self._read(subdir, SUFFIXES["state"])
             except StoreError as e:
@@ -231,7 +234,7 @@ class S3Store:
         try:
             for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=start):
                 for entry in page.get("Contents", []):
-                    rest = entry["Key"][len(start):].split("/")
+                    rest = entry["Key"][len(start) :].split("/")
                     if rest[-1] == suffix and len(rest) <= 2:
                         keys.append(entry["Key"])
         except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
@@ -247,5 +250,7 @@ class S3Store:
 
     def write_summary(self, summary_name, json_text, markdown_text):
         base = self.key("", _checked_name(summary_name))
-        return {"json": self._put(base + ".json", json_text, "application/json"),
-                "markdown": self._put(base + ".md", markdown_text, "text/markdown")}
+        return {
+            "json": self._put(base + ".json", json_text, "application/json"),
+            "markdown": self._put(base + ".md", markdown_text, "text/markdown"),
+        }

@@ -33,7 +33,9 @@ def parse_rows(content):
         fields = line.split(",")
         head, sep, arn = ",".join(fields[:-rest]).partition(",arn:")
         if len(fields) < len(columns) or not sep:
-            raise ValueError("line %d of the credential report has not the header's %d columns" % (number, len(columns)))
+            raise ValueError(
+                "line %d of the credential report has not the header's %d columns" % (number, len(columns))
+            )
         row = dict(zip(columns[2:], fields[-rest:]))
         row.update(user=head, arn="arn:" + arn)
         rows.append(row)
@@ -50,7 +52,7 @@ def user_path(arn):
     resource = arn.split(":", 5)[5] if arn.count(":") >= 5 else ""
     if not resource.startswith("user/"):
         return "/"
-    return resource[len("user"):resource.rindex("/") + 1]
+    return resource[len("user") : resource.rindex("/") + 1]
 
 
 def users_and_root(content):
@@ -62,14 +64,16 @@ def users_and_root(content):
         if row["user"] == ROOT_ROW:
             root = row["mfa_active"] == _TRUE
             continue
-        users.append({
-            "user_name": row["user"],
-            "arn": row["arn"],
-            "path": user_path(row["arn"]),
-            "create_date": _date(row.get("user_creation_time")),
-            "password_last_used": _date(row.get("password_last_used")),
-            "password_enabled": row["password_enabled"] == _TRUE,
-            "has_mfa": row["mfa_active"] == _TRUE,
-        })
+        users.append(
+            {
+                "user_name": row["user"],
+                "arn": row["arn"],
+                "path": user_path(row["arn"]),
+                "create_date": _date(row.get("user_creation_time")),
+                "password_last_used": _date(row.get("password_last_used")),
+                "password_enabled": row["password_enabled"] == _TRUE,
+                "has_mfa": row["mfa_active"] == _TRUE,
+            }
+        )
     users.sort(key=lambda user: user["user_name"])
     return users, root

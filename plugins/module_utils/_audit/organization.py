@@ -122,5 +122,7 @@ def organization_summary(reports, not_audited=None, now=None, labels=None):
         "by_kind": by_kind,
         "failing_by_kind": {kind: count for kind, count in failing_by_kind.items() if count},
         "per_account": per_account,
-        "not_audited": [_labelled({"account": account, "reason": str(reason)}, labels) for account, reason in sorted(failed)],
+        "not_audited": [
+            _labelled({"account": account, "reason": str(reason)}, labels) for account, reason in sorted(failed)
+        ],
     }

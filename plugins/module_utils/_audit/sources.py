@@ -47,8 +47,14 @@ def second_precision(value):
 
 
 def _dated(users):
-    return [dict(user, create_date=second_precision(user.get("create_date")),
-                 password_last_used=second_precision(user.get("password_last_used"))) for user in users]
+    return [
+        dict(
+            user,
+            create_date=second_precision(user.get("create_date")),
+            password_last_used=second_precision(user.get("password_last_used")),
+        )
+        for user in users
+    ]
 
 
 def _in_prefix(device, prefix):
@@ -57,8 +63,14 @@ def _in_prefix(device, prefix):
 
 def from_listing(client, settings, max_workers):
     """The live listing, as the mfa_audit role read it with its two modules."""
-    params = dict(path_prefix=settings["user_path_prefix"], name=None, devices_of=collect.USERS_WITHOUT_VIRTUAL_MFA,
-                  password_of=collect.USERS_WITHOUT_MFA, include_root=True, max_concurrency=max_workers)
+    params = dict(
+        path_prefix=settings["user_path_prefix"],
+        name=None,
+        devices_of=collect.USERS_WITHOUT_VIRTUAL_MFA,
+        password_of=collect.USERS_WITHOUT_MFA,
+        include_root=True,
+        max_concurrency=max_workers,
+    )
     users, root = collect.collect(client, params)
     filters = dict(listing.EVERY_DEVICE, path_prefix=settings["device_path_prefix"])
     devices = listing.add_tags(client, listing.list_devices(client, filters), filters, max_workers)
@@ -103,17 +115,25 @@ def from_credential_report(client, settings, max_workers, timeout=300, now=None)
     root_serials = sorted(device["serial_number"] for device in every if is_root_arn(device.get("user_arn")))
     devices = [device for device in every if _in_prefix(device, settings["device_path_prefix"])]
     needs_tags = [device for device in devices if settings["required_tags"] or not device.get("user_arn")]
-    tagged = {device["serial_number"]: device for device in listing.add_tags(client, needs_tags, listing.EVERY_DEVICE, max_workers)}
+    tagged = {
+        device["serial_number"]: device
+        for device in listing.add_tags(client, needs_tags, listing.EVERY_DEVICE, max_workers)
+    }
     gone = {device["serial_number"] for device in needs_tags} - set(tagged)  # deleted since they were listed
     devices = [tagged.get(device["serial_number"], device) for device in devices if device["serial_number"] not in gone]
 
-    holders = {device["user_name"] for device in every if device.get("user_name") and not is_root_arn(device.get("user_arn"))}
+    holders = {
+        device["user_name"] for device in every if device.get("user_name") and not is_root_arn(device.get("user_arn"))
+    }
     for user in users:  # a virtual device enabled since the report was made is MFA too (the listing is live)
         user["has_mfa"] = user["has_mfa"] or user["user_name"] in holders
     root = collect.root_mfa(bool(root_mfa_active) or bool(root_serials), root_serials)
     generated_at, age = _age(answer.get("GeneratedTime"), now or datetime.now(timezone.utc))
-    source = {"kind": CREDENTIAL_REPORT, "credential_report_generated_at": generated_at,
-              "credential_report_age_seconds": age}
+    source = {
+        "kind": CREDENTIAL_REPORT,
+        "credential_report_generated_at": generated_at,
+        "credential_report_age_seconds": age,
+    }
     return {"users": _dated(users), "root": root}, {"virtual_mfa_devices": devices}, source
 
 

@@ -34,15 +34,30 @@ def compact(report):
 
 def audited_state(key, account, report, locations=None):
     """The state of an account whose audit wrote ``report``."""
-    return {"state_version": STATE_VERSION, "key": key, "account": account, "audited": True,
-            "generated_at": report["generated_at"], "reason": None, "report": compact(report),
-            "locations": locations or {}}
+    return {
+        "state_version": STATE_VERSION,
+        "key": key,
+        "account": account,
+        "audited": True,
+        "generated_at": report["generated_at"],
+        "reason": None,
+        "report": compact(report),
+        "locations": locations or {},
+    }
 
 
 def not_audited_state(key, account, reason, now):
     """The state of an account whose audit failed; ``now`` is a ``YYYY-MM-DDTHH:MM:SSZ`` stamp."""
-    return {"state_version": STATE_VERSION, "key": key, "account": account, "audited": False, "generated_at": now,
-            "reason": str(reason), "report": None, "locations": {}}
+    return {
+        "state_version": STATE_VERSION,
+        "key": key,
+        "account": account,
+        "audited": False,
+        "generated_at": now,
+        "reason": str(reason),
+        "report": None,
+        "locations": {},
+    }
 
 
 def state_problem(state):
@@ -99,7 +114,10 @@ def summary_inputs(states, expected=None, reasons=None, max_age_hours=None, now=
         if state is None:
             not_audited[key] = (reasons or {}).get(key) or NO_STATE
         elif max_age_hours is not None and now - parse_stamp(state["generated_at"]) > timedelta(hours=max_age_hours):
-            not_audited[key] = "its last audit state (%s) is older than %s hours" % (state["generated_at"], max_age_hours)
+            not_audited[key] = "its last audit state (%s) is older than %s hours" % (
+                state["generated_at"],
+                max_age_hours,
+            )
         elif not state["audited"]:
             not_audited[key] = state.get("reason") or "the audit failed"
         else:

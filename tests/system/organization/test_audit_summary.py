@@ -39,7 +39,9 @@ def _playbook(path, endpoint, plays):
 
 def _audit_play(report_dir, **extra):
     role_vars = {"mfa_audit_report_dir": str(report_dir), **extra.pop("role_vars", {})}
-    return dict({"name": "Audit", "hosts": "all", "roles": [{"role": "mfaops.iam.mfa_audit", "vars": role_vars}]}, **extra)
+    return dict(
+        {"name": "Audit", "hosts": "all", "roles": [{"role": "mfaops.iam.mfa_audit", "vars": role_vars}]}, **extra
+    )
 
 
 def _playbook_run(tmp_path, source, playbook, *args):
@@ -48,15 +50,21 @@ def _playbook_run(tmp_path, source, playbook, *args):
 
 
 def _recap(output):
-    return {host: int(failed) for host, failed in
-            re.findall(r"^(\S+)\s+: ok=\d+ .* failed=(\d+) ", output[output.rindex("PLAY RECAP"):], re.M)}
+    return {
+        host: int(failed)
+        for host, failed in re.findall(
+            r"^(\S+)\s+: ok=\d+ .* failed=(\d+) ", output[output.rindex("PLAY RECAP") :], re.M
+        )
+    }
 
 
 def _comparable(summary):
     """The summary without the times at which it and the reports were made."""
     summary = dict(summary)
     summary.pop("generated_at")
-    summary["per_account"] = [{k: v for k, v in entry.items() if k != "generated_at"} for entry in summary["per_account"]]
+    summary["per_account"] = [
+        {k: v for k, v in entry.items() if k != "generated_at"} for entry in summary["per_account"]
+    ]
     return summary
 
 
@@ -65,28 +73,46 @@ def test_three_limit_slices_and_a_summary_run_give_the_summary_of_one_unsliced_r
     names = [account["name"] for account in organization["accounts"]]
     s3_vars = {"mfa_audit_s3_bucket": "audit-reports"}
 
-    whole = _playbook(tmp_path / "whole.yml", endpoint, [_audit_play(
-        tmp_path / "whole", role_vars=dict(s3_vars, mfa_audit_s3_prefix="whole"))])
+    whole = _playbook(
+        tmp_path / "whole.yml",
+        endpoint,
+        [_audit_play(tmp_path / "whole", role_vars=dict(s3_vars, mfa_audit_s3_prefix="whole"))],
+    )
     _proc, output = _playbook_run(tmp_path, source, whole)
     assert _recap(output) == {name: int(name == organization["locked"]["name"]) for name in names}, output
     expected = _comparable(json.loads((tmp_path / "whole" / "mfa_audit_organization.json").read_text()))
     assert expected["accounts"] == {"total": 6, "audited": 5, "not_audited": 1, "with_findings": 5, "failing": 0}
 
-    sliced = _playbook(tmp_path / "sliced.yml", endpoint, [_audit_play(
-        tmp_path / "shared", role_vars=dict(s3_vars, mfa_audit_s3_prefix="sliced"))])
+    sliced = _playbook(
+        tmp_path / "sliced.yml",
+        endpoint,
+        [_audit_play(tmp_path / "shared", role_vars=dict(s3_vars, mfa_audit_s3_prefix="sliced"))],
+    )
     for part in (names[0:2], names[2:4], names[4:6]):
         _proc, output = _playbook_run(tmp_path, source, sliced, "--limit", ",".join(part))
         assert set(_recap(output)) == set(part), output
 
     connection = json.dumps({"mfa_audit_connection": dict(CONNECTION, endpoint_url=endpoint.url)})
     summary_from = {}
-    for name, extra in (("s3", ["-e", "mfa_audit_s3_bucket=audit-reports", "-e", "mfa_audit_s3_prefix=sliced",
-                                "-e", "mfa_audit_report_dir=%s" % (tmp_path / "from_s3")]),
-                        ("directory", ["-e", "mfa_audit_report_dir=%s" % (tmp_path / "shared")])):
+    for name, extra in (
+        (
+            "s3",
+            [
+                "-e",
+                "mfa_audit_s3_bucket=audit-reports",
+                "-e",
+                "mfa_audit_s3_prefix=sliced",
+                "-e",
+                "mfa_audit_report_dir=%s" % (tmp_path / "from_s3"),
+            ],
+        ),
+        ("directory", ["-e", "mfa_audit_report_dir=%s" % (tmp_path / "shared")]),
+    ):
         proc, output = _playbook_run(tmp_path, source, "mfaops.iam.mfa_audit_summary", "-e", connection, *extra)
         assert proc.returncode == 0, output
         summary_from[name] = json.loads(
-            (tmp_path / ("from_s3" if name == "s3" else "shared") / "mfa_audit_organization.json").read_text())
+            (tmp_path / ("from_s3" if name == "s3" else "shared") / "mfa_audit_organization.json").read_text()
+        )
     assert _comparable(summary_from["s3"]) == expected
     assert _comparable(summary_from["directory"]) == expected
     s3 = endpoint.boto3_client("s3")
@@ -98,18 +124,49 @@ SCENARIOS = {
     "strategy free": lambda report_dir, victim: [_audit_play(report_dir, strategy="free")],
     # serial: a batch whose hosts all fail ends the play, as Ansible does; the last batch is the one that fails whole
     "serial": lambda report_dir, victim: [_audit_play(report_dir, serial=3)],
-    "a host failed in a pre-task": lambda report_dir, victim: [dict(_audit_play(report_dir), pre_tasks=[{
-        "name": "Fail one host before the audit", "ansible.builtin.fail": {"msg": "pre-task failure"},
-        "when": "inventory_hostname == %r" % victim}])],
+    "a host failed in a pre-task": lambda report_dir, victim: [
+        dict(
+            _audit_play(report_dir),
+            pre_tasks=[
+                {
+                    "name": "Fail one host before the audit",
+                    "ansible.builtin.fail": {"msg": "pre-task failure"},
+                    "when": "inventory_hostname == %r" % victim,
+                }
+            ],
+        )
+    ],
     "a host failed in an earlier play": lambda report_dir, victim: [
-        {"name": "Earlier play", "hosts": "all", "tasks": [{
-            "name": "Fail one host", "ansible.builtin.fail": {"msg": "earlier failure"},
-            "when": "inventory_hostname == %r" % victim}]},
-        _audit_play(report_dir)],
-    "a host not audited": lambda report_dir, victim: [{"name": "Audit all but one", "hosts": "all", "tasks": [{
-        "name": "Audit", "ansible.builtin.include_role": {"name": "mfaops.iam.mfa_audit"},
-        "vars": {"mfa_audit_report_dir": str(report_dir), "mfa_audit_fail_on_findings": ["orphaned_devices"]},
-        "when": "inventory_hostname != %r" % victim}]}],
+        {
+            "name": "Earlier play",
+            "hosts": "all",
+            "tasks": [
+                {
+                    "name": "Fail one host",
+                    "ansible.builtin.fail": {"msg": "earlier failure"},
+                    "when": "inventory_hostname == %r" % victim,
+                }
+            ],
+        },
+        _audit_play(report_dir),
+    ],
+    "a host not audited": lambda report_dir, victim: [
+        {
+            "name": "Audit all but one",
+            "hosts": "all",
+            "tasks": [
+                {
+                    "name": "Audit",
+                    "ansible.builtin.include_role": {"name": "mfaops.iam.mfa_audit"},
+                    "vars": {
+                        "mfa_audit_report_dir": str(report_dir),
+                        "mfa_audit_fail_on_findings": ["orphaned_devices"],
+                    },
+                    "when": "inventory_hostname != %r" % victim,
+                }
+            ],
+        }
+    ],
 }
 
 
@@ -132,21 +189,33 @@ def test_the_summary_is_right_and_every_host_fails_on_its_own_findings(endpoint,
     audited = [a for a in accounts if a not in missing]
     failing = [a for a in audited if a["expected"]["orphaned_devices"]]
     recap = _recap(output)
-    assert recap == {a["name"]: int(a in failing or a is locked or (a is victim and scenario != "a host not audited"))
-                     for a in accounts}, output
+    assert recap == {
+        a["name"]: int(a in failing or a is locked or (a is victim and scenario != "a host not audited"))
+        for a in accounts
+    }, output
     for account in failing:  # each audited host with orphans reached its own fail_on_findings
-        assert "The MFA audit of account %s (%s) has %d finding(s) of kinds that fail the play" % (
-            account["name"], account["id"], account["expected"]["orphaned_devices"]) in output, account["name"]
+        assert (
+            "The MFA audit of account %s (%s) has %d finding(s) of kinds that fail the play"
+            % (account["name"], account["id"], account["expected"]["orphaned_devices"])
+            in output
+        ), account["name"]
     summary = json.loads((tmp_path / "reports" / "mfa_audit_organization.json").read_text())
-    assert summary["accounts"] == {"total": 6, "audited": len(audited), "not_audited": len(missing),
-                                   "with_findings": len(audited), "failing": len(failing)}
+    assert summary["accounts"] == {
+        "total": 6,
+        "audited": len(audited),
+        "not_audited": len(missing),
+        "with_findings": len(audited),
+        "failing": len(failing),
+    }
     assert sorted(entry["account"] for entry in summary["per_account"]) == sorted(a["id"] for a in audited)
     reasons = {entry["account"]: entry["reason"] for entry in summary["not_audited"]}
     assert set(reasons) == {a["id"] for a in missing}
     assert "Unable to assume role" in reasons[locked["id"]] and "AccessDenied" in reasons[locked["id"]]
     if victim is not None:
         assert reasons[victim["id"]].startswith("no report")
-    assert {entry["account"]: entry["host"] for entry in summary["not_audited"]} == {a["id"]: a["name"] for a in missing}
+    assert {entry["account"]: entry["host"] for entry in summary["not_audited"]} == {
+        a["id"]: a["name"] for a in missing
+    }
 
 
 def test_the_job_stats_that_awx_keeps_as_artifacts_give_the_summary_too(endpoint, organization, tmp_path):
@@ -169,10 +238,19 @@ def test_the_job_stats_that_awx_keeps_as_artifacts_give_the_summary_too(endpoint
     assert states[organization["locked"]["id"]]["audited"] is False
     assert all("findings" not in (state["report"] or {}) for state in states.values())  # counts only
 
-    (tmp_path / "artifacts.json").write_text(json.dumps({
-        "mfa_audit_reports": states, "mfa_audit_connection": dict(CONNECTION, endpoint_url=endpoint.url),
-        "mfa_audit_report_dir": str(tmp_path / "from_stats"), "mfa_audit_summary_read_from": []}))
-    proc, output = _playbook_run(tmp_path, source, "mfaops.iam.mfa_audit_summary", "-e", "@%s" % (tmp_path / "artifacts.json"))
+    (tmp_path / "artifacts.json").write_text(
+        json.dumps(
+            {
+                "mfa_audit_reports": states,
+                "mfa_audit_connection": dict(CONNECTION, endpoint_url=endpoint.url),
+                "mfa_audit_report_dir": str(tmp_path / "from_stats"),
+                "mfa_audit_summary_read_from": [],
+            }
+        )
+    )
+    proc, output = _playbook_run(
+        tmp_path, source, "mfaops.iam.mfa_audit_summary", "-e", "@%s" % (tmp_path / "artifacts.json")
+    )
     assert proc.returncode == 0, output
     from_stats = json.loads((tmp_path / "from_stats" / "mfa_audit_organization.json").read_text())
     written = json.loads((tmp_path / "reports" / "mfa_audit_organization.json").read_text())

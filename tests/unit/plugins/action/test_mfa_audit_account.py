@@ -16,8 +16,14 @@ from ansible_collections.mfaops.iam.plugins.plugin_utils import _aws_connection
 ACTION = "mfaops.iam.mfa_audit_account"
 ACCOUNT = "123456789012"
 ROLE = "arn:aws:iam::%s:role/OrganizationAccountAccessRole"
-SETTINGS = dict(user_path_prefix="/p/", device_path_prefix="/p/", required_tags=["owner"], user_name_pattern="p-[a-z]+",
-                exempt_users=["p-exempt"], fail_on_findings=["console_users_without_mfa"])
+SETTINGS = dict(
+    user_path_prefix="/p/",
+    device_path_prefix="/p/",
+    required_tags=["owner"],
+    user_name_pattern="p-[a-z]+",
+    exempt_users=["p-exempt"],
+    fail_on_findings=["console_users_without_mfa"],
+)
 
 
 @pytest.fixture(autouse=True)
@@ -31,26 +37,33 @@ def fresh_sessions():
 def audit(endpoint):
     def runner(task_vars=None, check_mode=False, **args):
         full = dict(endpoint_url=endpoint.url, region="us-east-1", access_key="testing", secret_key="testing", **args)
-        return run_action(full, check_mode=check_mode, task_vars=task_vars or {"inventory_hostname": "localhost"},
-                          action_name=ACTION)
+        return run_action(
+            full, check_mode=check_mode, task_vars=task_vars or {"inventory_hostname": "localhost"}, action_name=ACTION
+        )
 
     return runner
 
 
 def _seed(endpoint, iam, account=ACCOUNT):
     """Findings of every kind under /p/, and users, devices outside it."""
+
     def user(name, path="/p/", password=False):
         iam.create_user(UserName=name, Path=path)
         if password:
             iam.create_login_profile(UserName=name, Password="Console-Passw0rd!")
 
     def device(name, holder=None, tags=None):
-        serial = iam.create_virtual_mfa_device(VirtualMFADeviceName=name, Path="/p/", Tags=[
-            {"Key": k, "Value": v} for k, v in (tags or {}).items()])["VirtualMFADevice"]["SerialNumber"]
+        serial = iam.create_virtual_mfa_device(
+            VirtualMFADeviceName=name, Path="/p/", Tags=[{"Key": k, "Value": v} for k, v in (tags or {}).items()]
+        )["VirtualMFADevice"]["SerialNumber"]
         if holder:
             pair = codes(endpoint.seeds()[serial])
-            iam.enable_mfa_device(UserName=holder, SerialNumber=serial, AuthenticationCode1=pair["authentication_code_1"],
-                                  AuthenticationCode2=pair["authentication_code_2"])
+            iam.enable_mfa_device(
+                UserName=holder,
+                SerialNumber=serial,
+                AuthenticationCode1=pair["authentication_code_1"],
+                AuthenticationCode2=pair["authentication_code_2"],
+            )
 
     for name in ("p-ok", "p-Bad_Name", "p-untagged", "p-nomfa", "p-exempt", "p-hardware", "p-fido"):
         user(name)
@@ -80,9 +93,15 @@ def test_both_sources_give_the_same_findings(audit, endpoint, iam, tmp_path):
     assert report["audited"] is True, report.get("msg")
     assert _same(report["report"]) == _same(listing["report"])
     summary = listing["report"]["summary"]
-    assert summary == {"users_without_mfa": 2, "orphaned_devices": 2, "devices_missing_tags": 2,
-                       "devices_of_users_not_matching_pattern": 1, "console_users_without_mfa": 1,
-                       "root_without_mfa": 0, "root_with_virtual_mfa": 1}
+    assert summary == {
+        "users_without_mfa": 2,
+        "orphaned_devices": 2,
+        "devices_missing_tags": 2,
+        "devices_of_users_not_matching_pattern": 1,
+        "console_users_without_mfa": 1,
+        "root_without_mfa": 0,
+        "root_with_virtual_mfa": 1,
+    }
     assert listing["report"]["failing"] == {"console_users_without_mfa": 1}
     assert [u["user_name"] for u in report["report"]["findings"]["users_without_mfa"]] == ["p-console", "p-nomfa"]
     assert listing["report"]["source"] == {"kind": "listing"}
@@ -103,8 +122,12 @@ def test_the_credential_reports_calls_do_not_grow_with_the_users(audit, endpoint
         assert result["report"]["summary"]["users_without_mfa"] == 40
         calls[source] = [entry["action"] for entry in endpoint.requests()]
     report_calls = calls["credential_report"]
-    assert sorted(set(report_calls)) == ["GenerateCredentialReport", "GetCredentialReport", "ListMFADeviceTags",
-                                         "ListVirtualMFADevices"]
+    assert sorted(set(report_calls)) == [
+        "GenerateCredentialReport",
+        "GetCredentialReport",
+        "ListMFADeviceTags",
+        "ListVirtualMFADevices",
+    ]
     assert report_calls.count("ListMFADeviceTags") == 3 and report_calls.count("ListVirtualMFADevices") == 1
     assert len(report_calls) <= 10 + 1 + 3
     assert len(calls["listing"]) > 80  # ListMFADevices and GetLoginProfile for each user without MFA
@@ -115,17 +138,25 @@ def test_reports_and_states_in_the_directory_and_s3_and_the_previous_report_from
     endpoint.boto3_client("s3").create_bucket(Bucket="reports")
     task_vars = {"inventory_hostname": "prod", "aws_account_id": ACCOUNT, "aws_account_name": "Prod"}
     first = audit(task_vars=task_vars, s3_bucket="reports", s3_prefix="/mfa/", report_dir=str(tmp_path / "one"))
-    assert first["files"] == {"json": str(tmp_path / "one" / ACCOUNT / "mfa_audit.json"),
-                              "markdown": str(tmp_path / "one" / ACCOUNT / "mfa_audit.md")}
-    assert first["s3_objects"] == {"json": "s3://reports/mfa/%s/mfa_audit.json" % ACCOUNT,
-                                   "markdown": "s3://reports/mfa/%s/mfa_audit.md" % ACCOUNT}
+    assert first["files"] == {
+        "json": str(tmp_path / "one" / ACCOUNT / "mfa_audit.json"),
+        "markdown": str(tmp_path / "one" / ACCOUNT / "mfa_audit.md"),
+    }
+    assert first["s3_objects"] == {
+        "json": "s3://reports/mfa/%s/mfa_audit.json" % ACCOUNT,
+        "markdown": "s3://reports/mfa/%s/mfa_audit.md" % ACCOUNT,
+    }
     s3 = endpoint.boto3_client("s3")
     stored = json.loads(s3.get_object(Bucket="reports", Key="mfa/%s/mfa_audit.json" % ACCOUNT)["Body"].read())
     assert stored == first["report"] == json.loads((tmp_path / "one" / ACCOUNT / "mfa_audit.json").read_text())
     state = json.loads(s3.get_object(Bucket="reports", Key="mfa/%s/mfa_audit.state.json" % ACCOUNT)["Body"].read())
     assert state["audited"] is True and state["account"] == {"id": ACCOUNT, "host": "prod", "name": "Prod"}
     assert "findings" not in state["report"] and state["report"]["summary"] == first["report"]["summary"]
-    assert first["ansible_stats"] == {"data": {"mfa_audit_reports": {ACCOUNT: state}}, "per_host": False, "aggregate": True}
+    assert first["ansible_stats"] == {
+        "data": {"mfa_audit_reports": {ACCOUNT: state}},
+        "per_host": False,
+        "aggregate": True,
+    }
     first_seen = first["report"]["findings"]["orphaned_devices"][0]["first_seen"]
     # another controller (a new container): no local directory, the previous report comes from S3
     again = audit(task_vars=task_vars, s3_bucket="reports", s3_prefix="mfa", report_dir=str(tmp_path / "two"))
@@ -146,7 +177,9 @@ def test_a_failed_audit_leaves_a_state_that_says_why_and_fails_or_reports(audit,
     task_vars = {"inventory_hostname": "locked", "aws_account_id": member}
     failed = audit(task_vars=task_vars, assume_role_arn=role, report_dir=str(tmp_path))
     assert failed["failed"] is True and failed["audited"] is False
-    assert "The MFA audit of account locked did not run: Unable to assume role %s (AccessDenied)" % role in failed["msg"]
+    assert (
+        "The MFA audit of account locked did not run: Unable to assume role %s (AccessDenied)" % role in failed["msg"]
+    )
     state = json.loads((tmp_path / member / "mfa_audit.state.json").read_text())
     assert state["audited"] is False and state["reason"] == failed["msg"]
     assert not (tmp_path / member / "mfa_audit.json").exists()
@@ -159,8 +192,11 @@ def test_a_failed_audit_leaves_a_state_that_says_why_and_fails_or_reports(audit,
 def test_the_assumed_roles_keys_appear_in_no_result_report_or_state(audit, endpoint, tmp_path):
     member = endpoint.create_organization(accounts=1, ou_names=())["accounts"][0]["id"]
     endpoint.assumed_client(member).create_user(UserName="alice")
-    result = audit(task_vars={"inventory_hostname": "m", "aws_account_id": member}, assume_role_arn=ROLE % member,
-                   report_dir=str(tmp_path))
+    result = audit(
+        task_vars={"inventory_hostname": "m", "aws_account_id": member},
+        assume_role_arn=ROLE % member,
+        report_dir=str(tmp_path),
+    )
     assert result["report"]["findings"]["users_without_mfa"][0]["arn"] == "arn:aws:iam::%s:user/alice" % member
     texts = [json.dumps(result)] + [open(os.path.join(d, f)).read() for d, _s, fs in os.walk(tmp_path) for f in fs]
     (session,) = [s for s in endpoint.sessions() if s["session_name"] == "mfaops"]
@@ -176,14 +212,17 @@ def test_a_host_without_an_account_id_gets_an_escaped_directory_inside_the_base(
     assert sorted(os.listdir(tmp_path)) == ["base"]
 
 
-@pytest.mark.parametrize("args, message", [
-    ({"max_concurrency": 0}, "max_concurrency must be between 1"),
-    ({"user_path_prefix": "p/"}, "user_path_prefix 'p/' is not an IAM path prefix"),
-    ({"user_name_pattern": "("}, "not a valid Python regular expression"),
-    ({"fail_on_findings": ["nope"]}, "unknown finding kinds nope"),
-    ({"report_subdir": ".."}, "is not a plain file or directory name"),
-    ({"account_id": "12"}, "is not a 12-digit account id"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ({"max_concurrency": 0}, "max_concurrency must be between 1"),
+        ({"user_path_prefix": "p/"}, "user_path_prefix 'p/' is not an IAM path prefix"),
+        ({"user_name_pattern": "("}, "not a valid Python regular expression"),
+        ({"fail_on_findings": ["nope"]}, "unknown finding kinds nope"),
+        ({"report_subdir": ".."}, "is not a plain file or directory name"),
+        ({"account_id": "12"}, "is not a 12-digit account id"),
+    ],
+)
 def test_bad_options_fail_before_any_call(audit, endpoint, tmp_path, args, message):
     endpoint.clear_requests()
     result = audit(report_dir=str(tmp_path), **args)

@@ -21,14 +21,19 @@ PROD, DEV, LOCKED, GONE = "111111111111", "222222222222", "333333333333", "44444
 
 
 def _state(key, users_without_mfa):
-    users = [{"user_name": "u%d" % n, "arn": "arn:aws:iam::%s:user/u%d" % (key, n), "path": "/", "has_mfa": False}
-             for n in range(users_without_mfa)]
+    users = [
+        {"user_name": "u%d" % n, "arn": "arn:aws:iam::%s:user/u%d" % (key, n), "path": "/", "has_mfa": False}
+        for n in range(users_without_mfa)
+    ]
     report = build_report({"users": users, "root": None}, {"virtual_mfa_devices": []}, {}, {})
     return audited_state(key, {"id": key, "host": "h" + key, "name": None}, report)
 
 
-STATES = {PROD: _state(PROD, 2), DEV: _state(DEV, 5),
-          LOCKED: not_audited_state(LOCKED, {"id": LOCKED}, "Unable to assume role (AccessDenied)", stamp())}
+STATES = {
+    PROD: _state(PROD, 2),
+    DEV: _state(DEV, 5),
+    LOCKED: not_audited_state(LOCKED, {"id": LOCKED}, "Unable to assume role (AccessDenied)", stamp()),
+}
 HOSTVARS = {
     "prod": {"aws_account_id": PROD, "aws_account_name": "Prod"},
     "dev": {"aws_account_id": int(DEV)},  # an integer from an inventory file
@@ -58,7 +63,9 @@ def test_directory_s3_and_stats_give_the_same_summary_of_the_expected_hosts(endp
     task_vars = {"hostvars": HOSTVARS}
     from_dir = _summary(endpoint, task_vars, report_dir=str(tmp_path / "dir"), **expected)
     from_s3 = _summary(endpoint, task_vars, s3_bucket="reports", s3_prefix="audit", **expected)
-    from_stats = _summary(endpoint, task_vars, report_dir=str(tmp_path / "stats"), read_from=[], reports=STATES, **expected)
+    from_stats = _summary(
+        endpoint, task_vars, report_dir=str(tmp_path / "stats"), read_from=[], reports=STATES, **expected
+    )
     assert _same(from_dir["summary"]) == _same(from_s3["summary"]) == _same(from_stats["summary"])
     summary = from_dir["summary"]
     assert summary["accounts"] == {"total": 6, "audited": 2, "not_audited": 4, "with_findings": 2, "failing": 0}
@@ -68,7 +75,9 @@ def test_directory_s3_and_stats_give_the_same_summary_of_the_expected_hosts(endp
     assert reasons[GONE] == "failed in a pre-task"
     assert reasons["555555555555"].startswith("no report") and reasons["666666666666"].startswith("no report")
     assert [(e["account"], e.get("host"), e.get("name")) for e in summary["per_account"]] == [
-        (PROD, "h" + PROD, "Prod"), (DEV, "h" + DEV, None)]
+        (PROD, "h" + PROD, "Prod"),
+        (DEV, "h" + DEV, None),
+    ]
     written = json.loads((tmp_path / "dir" / "mfa_audit_organization.json").read_text())
     assert written == summary
     assert from_s3["s3_objects"]["json"] == "s3://reports/audit/mfa_audit_organization.json"
@@ -88,7 +97,9 @@ def test_a_host_whose_variables_cannot_be_read_is_still_listed(endpoint, tmp_pat
         def get(self, key, default=None):
             raise RuntimeError("a template that fails")
 
-    summary = _summary(endpoint, {"hostvars": {"odd": Broken()}}, report_dir=str(tmp_path), expected_hosts=["odd", "absent"])
+    summary = _summary(
+        endpoint, {"hostvars": {"odd": Broken()}}, report_dir=str(tmp_path), expected_hosts=["odd", "absent"]
+    )
     assert [e["account"] for e in summary["summary"]["not_audited"]] == ["host_absent", "host_odd"]
 
 
@@ -113,11 +124,14 @@ def test_the_directory_summary_waits_for_the_lock(endpoint, tmp_path):
     assert written["accounts"]["audited"] == 2
 
 
-@pytest.mark.parametrize("args, message", [
-    ({"read_from": ["s3"]}, "which needs s3_bucket"),
-    ({"max_age_hours": 0}, "max_age_hours must be a positive"),
-    ({"expected_accounts": ["12"]}, "expected_accounts"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ({"read_from": ["s3"]}, "which needs s3_bucket"),
+        ({"max_age_hours": 0}, "max_age_hours must be a positive"),
+        ({"expected_accounts": ["12"]}, "expected_accounts"),
+    ],
+)
 def test_bad_options_fail(endpoint, tmp_path, args, message):
     result = _summary(endpoint, report_dir=str(tmp_path), **args)
     assert result["failed"] is True and message in result["msg"]

@@ -19,8 +19,10 @@ NOW = datetime(2026, 11, 28, 12, 0, 0)
 
 
 def _report(users_without_mfa, when="2026-11-28T11:00:00Z"):
-    users = [{"user_name": "u%d" % n, "arn": "arn:aws:iam::1:user/u%d" % n, "path": "/", "has_mfa": False}
-             for n in range(users_without_mfa)]
+    users = [
+        {"user_name": "u%d" % n, "arn": "arn:aws:iam::1:user/u%d" % n, "path": "/", "has_mfa": False}
+        for n in range(users_without_mfa)
+    ]
     return build_report({"users": users, "root": None}, {"virtual_mfa_devices": []}, {}, {}, when)
 
 
@@ -30,7 +32,9 @@ def _audited(key, users_without_mfa=1, when="2026-11-28T11:00:00Z", host=None):
 
 def test_compact_keeps_the_counts_and_drops_the_findings():
     report = _report(3)
-    assert compact(report) == {key: report[key] for key in ("report_version", "generated_at", "totals", "summary", "failing")}
+    assert compact(report) == {
+        key: report[key] for key in ("report_version", "generated_at", "totals", "summary", "failing")
+    }
     assert state_problem(_audited("111111111111")) is None
 
 
@@ -46,8 +50,11 @@ def test_the_newest_state_of_an_account_counts_and_broken_states_are_left_out():
 
 def test_expected_accounts_without_a_state_are_not_audited_with_what_the_play_knows():
     states = newest({"a": _audited("111111111111")})
-    expected = [{"key": "111111111111", "host": "prod"}, {"key": "222222222222", "host": "dev", "name": "Dev"},
-                {"key": "333333333333", "host": "test"}]
+    expected = [
+        {"key": "111111111111", "host": "prod"},
+        {"key": "222222222222", "host": "dev", "name": "Dev"},
+        {"key": "333333333333", "host": "test"},
+    ]
     reports, not_audited, labels = summary_inputs(states, expected, {"333333333333": "failed in a pre-task"}, now=NOW)
     assert list(reports) == ["111111111111"]
     assert not_audited == {"222222222222": NO_STATE, "333333333333": "failed in a pre-task"}
@@ -56,8 +63,12 @@ def test_expected_accounts_without_a_state_are_not_audited_with_what_the_play_kn
 
 
 def test_a_state_of_the_account_overrides_the_plays_reason_and_a_failed_state_gives_its_own():
-    states = newest({"a": not_audited_state("111111111111", {}, "Unable to assume role (AccessDenied)", "2026-11-28T11:00:00Z")})
-    _reports, not_audited, _labels = summary_inputs(states, [{"key": "111111111111"}], {"111111111111": "other"}, now=NOW)
+    states = newest(
+        {"a": not_audited_state("111111111111", {}, "Unable to assume role (AccessDenied)", "2026-11-28T11:00:00Z")}
+    )
+    _reports, not_audited, _labels = summary_inputs(
+        states, [{"key": "111111111111"}], {"111111111111": "other"}, now=NOW
+    )
     assert not_audited == {"111111111111": "Unable to assume role (AccessDenied)"}
 
 
@@ -79,8 +90,11 @@ def test_a_state_older_than_max_age_counts_as_not_audited(max_age, audited):
 def test_two_hosts_of_one_account_count_once_and_the_summary_adds_up_states():
     states = newest({"a": _audited("111111111111", 2), "b": _audited("222222222222", 3)})
     expected = [{"key": "111111111111"}, {"key": "111111111111"}, {"key": "222222222222"}, {"key": "444444444444"}]
-    summary = organization_summary(*summary_inputs(states, expected, now=NOW)[:2], now="2026-11-28T12:00:00Z",
-                                   labels=summary_inputs(states, expected, now=NOW)[2])
+    summary = organization_summary(
+        *summary_inputs(states, expected, now=NOW)[:2],
+        now="2026-11-28T12:00:00Z",
+        labels=summary_inputs(states, expected, now=NOW)[2]
+    )
     assert summary["accounts"] == {"total": 3, "audited": 2, "not_audited": 1, "with_findings": 2, "failing": 0}
     assert summary["by_kind"]["users_without_mfa"] == 5
     assert [entry["host"] for entry in summary["per_account"]] == ["h111111111111", "h222222222222"]

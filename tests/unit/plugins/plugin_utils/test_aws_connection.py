@@ -51,8 +51,15 @@ def test_lru_cache_put_get_and_bound():
     assert len(cache) == 2
 
 
-@pytest.mark.parametrize("left, fresh", [(datetime.timedelta(hours=1), True), (datetime.timedelta(minutes=6), True),
-                                         (datetime.timedelta(minutes=4), False), (-datetime.timedelta(minutes=1), False)])
+@pytest.mark.parametrize(
+    "left, fresh",
+    [
+        (datetime.timedelta(hours=1), True),
+        (datetime.timedelta(minutes=6), True),
+        (datetime.timedelta(minutes=4), False),
+        (-datetime.timedelta(minutes=1), False),
+    ],
+)
 def test_a_session_is_fresh_until_five_minutes_before_it_expires(left, fresh):
     expiration = datetime.datetime.now(datetime.timezone.utc) + left
     assert _aws_connection._fresh({"Expiration": expiration}) is fresh
