@@ -85,6 +85,7 @@ rm -rf "$STAGE"
 mkdir -p "$STAGE/rst"
 chmod 0700 "$STAGE" "$STAGE/rst"  # antsibull-docs only writes into a directory that only its owner can write
 cp docs/sphinx/conf.py "$STAGE/conf.py"
+cp -r docs/sphinx/_static "$STAGE/_static"
 python docs/sphinx/inventory.py "$STAGE/ansible.inv" "$ROOT"
 antsibull-docs --config-file docs/sphinx/antsibull-docs.cfg collection \
   --use-current --squash-hierarchy --fail-on-error --cleanup everything \
@@ -101,6 +102,19 @@ for s in yaml.safe_load(open("docs/docsite/extra-docs.yml"))["sections"]:
 done
 # docs/benchmarks.md (Markdown, kept with the benchmark suite) becomes the body of the benchmarks page.
 python docs/sphinx/markdown_page.py docs/benchmarks.md "$STAGE/rst/docsite/benchmarks.rst" "$REPOSITORY"
+# CHANGELOG.rst (antsibull-changelog release) becomes the body of the changelog page.
+python docs/sphinx/changelog_page.py CHANGELOG.rst "$STAGE/rst/docsite/changelog.rst"
+# The collection index reads "mfaops.iam", not antsibull-docs' title-cased "Mfaops.Iam".
+python - "$STAGE/rst/index.rst" <<'PY'
+import re, sys
+path = sys.argv[1]
+text = open(path, encoding="utf-8").read()
+title = "mfaops.iam: AWS IAM virtual MFA devices as code"
+text, count = re.subn(r"^Mfaops\.Iam\n=+\n", title + "\n" + "=" * len(title) + "\n", text, count=1, flags=re.M)
+if count != 1:
+    sys.exit("build_docs.sh: no 'Mfaops.Iam' title in %s to make readable" % path)
+open(path, "w", encoding="utf-8").write(text)
+PY
 
 # --- 3. Sphinx, warnings as errors ------------------------------------------------------------------------------
 step "sphinx-build"

@@ -9,7 +9,10 @@ Each page is loaded by chromium (``--dump-dom``: the DOM after the page's script
 * every role with ``meta/argument_specs.yml`` has a page with its entry point's options table;
 * every guide in docs/docsite/extra-docs.yml renders with its title and its text; the benchmark page carries the
   rendered docs/benchmarks.md when that file exists;
-* a screenshot of the iam_virtual_mfa page is not blank (the stylesheets loaded and the page painted).
+* a screenshot of the iam_virtual_mfa page is not blank (the stylesheets loaded and the page painted);
+* titles are readable (the index is not antsibull-docs' "Mfaops.Iam"), and no sidebar entry is cut off at the
+  sidebar's edge (measured in the laid-out page, through a probe page that loads it in an iframe);
+* the changelog page shows the newest release of changelogs/changelog.yaml once CHANGELOG.rst exists.
 
 Usage: python check_site.py --html docs/build/html --chromium /usr/bin/chromium [--collection-root .]
 """
@@ -31,6 +34,22 @@ CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
 ]
+INDEX_TITLE = "mfaops.iam: AWS IAM virtual MFA devices as code"
+# Loads a page of the site in an iframe (file:// pages may read each other with --allow-file-access-from-files) at
+# desktop width and lists the sidebar entries whose text is wider than the entry: those the sidebar cuts off.
+SIDEBAR_PROBE = """<!DOCTYPE html><html><body>
+<iframe id="page" src="%s" style="width:1280px;height:900px"></iframe>
+<script>
+document.getElementById("page").onload = function () {
+  var links = this.contentDocument.querySelectorAll(".wy-menu-vertical a"), cut = [];
+  links.forEach(function (a) { if (a.scrollWidth > a.clientWidth + 1) { cut.push(a.textContent.trim()); } });
+  var out = document.createElement("pre");
+  out.id = "sidebar-probe";
+  out.textContent = JSON.stringify({links: links.length, cut: cut});
+  document.body.appendChild(out);
+};
+</script></body></html>
+"""
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
@@ -101,8 +120,8 @@ class Browser:
         command = [self.chromium] + CHROMIUM_FLAGS + ["--user-data-dir=%s" % profile] + extra + [url]
         return subprocess.run(command, capture_output=True, timeout=120, check=False)
 
-    def dom(self, path):
-        done = self._run(["--dump-dom"], "file://" + os.path.abspath(path))
+    def dom(self, path, extra=()):
+        done = self._run(["--dump-dom", *extra], "file://" + os.path.abspath(path))
         if done.returncode != 0 or b"<html" not in done.stdout:
             raise AssertionError("chromium could not load %s (exit %s): %s" % (path, done.returncode, done.stderr[-2000:]))
         return parse(done.stdout.decode("utf-8"))
@@ -249,8 +268,11 @@ def check_guide(site, ref, rst_path, markdown=None):
     site.expect(_title(dom) == expected, "%s: title is %r, expected %r" % (relative, _title(dom), expected))
     body = next(iter(dom.find_all("div", "document") or dom.find_all("body")))
     words = len(body.text().split())
-    # A guide is prose; a page whose body is a Markdown file of the repository may be short until that file exists.
+    # A guide is prose; a page whose body is a Markdown file of the repository may be short until that file exists,
+    # and so is the changelog page before the first release.
     least = 40 if markdown is not None and not os.path.isfile(markdown) and _has_markdown_body(rst_path) else 120
+    if os.path.basename(rst_path) == "changelog.rst":
+        least = 20
     site.expect(words >= least, "%s: only %d words rendered" % (relative, words))
     if markdown is not None and os.path.isfile(markdown):
         rendered = dom.find_all("div", "mfaops-markdown")
@@ -262,10 +284,50 @@ def check_index(site, modules, roles, guides):
     dom = site.page("index.html")
     if dom is None:
         return
+    site.expect(_title(dom) == INDEX_TITLE, "index.html: title is %r, expected %r" % (_title(dom), INDEX_TITLE))
     hrefs = {a.attrs.get("href", "").partition("#")[0] for a in dom.find_all("a")}
     wanted = ["%s_module.html" % m for m in modules] + ["%s_role.html" % r for r in roles] + ["docsite/%s.html" % g for g in guides]
     missing = [page for page in wanted if page not in hrefs]
     site.expect(not missing, "index.html: no link to %s" % missing)
+
+
+def check_titles(site):
+    """No page of the site is titled with antsibull-docs' title-cased collection name."""
+    for relative, dom in site.doms.items():
+        if dom is None:
+            continue
+        titles = [" ".join(t.text().split()) for t in dom.find_all("title")] + [_title(dom)]
+        site.expect(not any("Mfaops" in title or "Iam " in title for title in titles),
+                    "%s: unreadable title %r" % (relative, titles))
+
+
+def check_sidebar(site, browser, relative):
+    """Every sidebar entry fits the sidebar (long plugin names wrap instead of being cut off)."""
+    probe = os.path.join(browser.profile, "sidebar-probe.html")
+    with open(probe, "w", encoding="utf-8") as handle:
+        handle.write(SIDEBAR_PROBE % ("file://" + os.path.abspath(os.path.join(site.html_dir, relative))))
+    dom = browser.dom(probe, ["--allow-file-access-from-files"])
+    found = [e for e in dom.iter() if e.attrs.get("id") == "sidebar-probe"]
+    if not site.expect(found, "%s: the sidebar probe did not run" % relative):
+        return
+    result = json.loads(found[0].text())
+    site.expect(result["links"] > 5, "%s: only %d sidebar entries" % (relative, result["links"]))
+    site.expect(not result["cut"], "%s: sidebar entries cut off at the sidebar's edge: %s" % (relative, result["cut"]))
+    print("check_site.py: %s sidebar: %d entries, %d cut off" % (relative, result["links"], len(result["cut"])))
+
+
+def check_changelog(site, root):
+    """With CHANGELOG.rst (released), the changelog page shows the newest release of changelogs/changelog.yaml."""
+    if not os.path.isfile(os.path.join(root, "CHANGELOG.rst")):
+        return
+    with open(os.path.join(root, "changelogs", "changelog.yaml"), encoding="utf-8") as handle:
+        releases = sorted((yaml.safe_load(handle) or {}).get("releases") or {},
+                          key=lambda v: [int(p) if p.isdigit() else p for p in re.split(r"[.]", str(v))])
+    dom = site.page("docsite/changelog.html")
+    if dom is None or not site.expect(releases, "CHANGELOG.rst exists but changelog.yaml has no release"):
+        return
+    headings = [" ".join(h.text().replace("\uf0c1", "").split()) for h in dom.find_all("h2")]
+    site.expect("v%s" % releases[-1] in headings, "docsite/changelog.html: no heading v%s in %s" % (releases[-1], headings))
 
 
 def check_painted(site, browser, relative):
@@ -321,7 +383,11 @@ def main():
         for relative, dom in list(site.doms.items()):
             if dom is not None:
                 check_common(site, relative, dom)
+        check_changelog(site, root)
+        check_titles(site)
         check_painted(site, browser, "iam_virtual_mfa_module.html")
+        for relative in ("index.html", "mfa_audit_organization_summary_filter.html"):
+            check_sidebar(site, browser, relative)
     finally:
         browser.close()
 

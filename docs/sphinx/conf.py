@@ -22,6 +22,9 @@ html_use_smartypants = True
 html_use_modindex = False
 html_use_index = False
 html_copy_source = False
+# Site styles over the theme's (docs/sphinx/_static, copied next to this file by docs/build_docs.sh).
+html_static_path = ["_static"]
+html_css_files = ["mfaops.css"]
 html_theme_options = {
     "topbar_links": {
         "Repository": "https://github.com/mfaops/mfaops.iam",
