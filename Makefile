@@ -11,7 +11,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export PYTHONPATH := $(CURDIR)/tests/support
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup demo test test-unit test-system test-sanity test-integration test-compat test-lint test-changelog test-docs bench bench-engine bench-roles bench-org docs build clean
+.PHONY: release-notes setup demo test test-unit test-system test-sanity test-integration test-compat test-lint test-changelog test-docs bench bench-engine bench-roles bench-org docs build clean
 
 setup: $(STAMP) $(COLLECTIONS)/ansible_collections/mfaops/iam
 
@@ -95,6 +95,13 @@ $(BUILDENV)/.installed:
 build: $(BUILDENV)/.installed
 	mkdir -p build/dist
 	$(BUILDENV)/bin/ansible-galaxy collection build --force --output-path build/dist .
+
+# The release notes of galaxy.yml's version: changelogs/changelog.yaml and CHANGELOG.rst from the fragments (which
+# it then removes). antsibull-changelog reads the new plugins' version_added with ansible-doc: the collection must be
+# on the collections path, as `make setup` puts it. `make docs` then shows them on the changelog page.
+release-notes: setup
+	$(BIN)/antsibull-changelog lint
+	$(BIN)/antsibull-changelog release
 
 clean:
 	rm -rf build tests/output docs/build .pytest_cache
