@@ -71,7 +71,8 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes.flow
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - amazon.aws.boto3
+  - mfaops.iam.requirements.controller
+  - mfaops.iam.attributes.action_group
   - mfaops.iam.audit_store
 attributes:
   action:
