@@ -16,6 +16,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import botocore.exceptions
+import botocore.parsers
 import pyotp
 import pytest
 import zxingcpp
@@ -214,6 +215,15 @@ def test_enable_limits_a_user_to_eight_devices(iam):
         enable(iam, "alice", f"d{i}")
     serial, seed = make_device(iam, "ninth")
     assert error_of(iam.enable_mfa_device, UserName="alice", SerialNumber=serial, **codes(seed))[:2] == ("LimitExceeded", 409)
+
+
+def test_create_is_not_limited_by_the_users_devices(iam):
+    """IAM counts a user's devices when one is enabled for them, not when a device is created (it has no user yet)."""
+    iam.create_user(UserName="alice")
+    for i in range(8):
+        enable(iam, "alice", f"d{i}")
+    make_device(iam, "ninth")
+    assert len(all_devices(iam, AssignmentStatus="Unassigned")) == 1
 
 
 def test_resync(iam):
@@ -721,6 +731,46 @@ def test_clearing_pause_after_releases_held_responses(endpoint, iam):
     assert not done.wait(1.0)
     endpoint.set_faults(pause_after=None)
     assert done.wait(10)
+
+
+def test_garbage_html_500_is_unparseable_and_executes_nothing(endpoint, iam):
+    endpoint.set_faults(garbage={"actions": ["CreateVirtualMFADevice", "ListMFADeviceTags"], "answer": "html_500"})
+    with pytest.raises(botocore.parsers.ResponseParserError):
+        iam.create_virtual_mfa_device(VirtualMFADeviceName="d")
+    with pytest.raises(botocore.parsers.ResponseParserError):
+        iam.list_mfa_device_tags(SerialNumber=f"arn:aws:iam::{ACCOUNT}:mfa/d")
+    assert [(r["action"], r["status"]) for r in endpoint.requests()] == [
+        ("CreateVirtualMFADevice", 500), ("ListMFADeviceTags", 500)]  # answered once each: botocore does not retry
+    assert all_devices(iam) == []  # other actions answer as usual; the create was not executed
+
+
+def test_garbage_truncated_executes_the_call_and_cuts_its_answer(endpoint, iam):
+    endpoint.set_faults(garbage={"actions": ["CreateVirtualMFADevice"], "answer": "truncated"})
+    with pytest.raises(botocore.parsers.ResponseParserError):
+        iam.create_virtual_mfa_device(VirtualMFADeviceName="d")
+    assert [d["SerialNumber"] for d in all_devices(iam)] == [f"arn:aws:iam::{ACCOUNT}:mfa/d"]
+
+
+def test_garbage_after_lets_the_first_calls_through(endpoint, iam):
+    endpoint.set_faults(garbage={"actions": ["ListVirtualMFADevices"], "answer": "html_500", "after": 2})
+    iam.list_virtual_mfa_devices()
+    iam.list_virtual_mfa_devices()
+    with pytest.raises(botocore.parsers.ResponseParserError):
+        iam.list_virtual_mfa_devices()
+    endpoint.set_faults(garbage={"actions": ["ListVirtualMFADevices"], "answer": "html_500", "after": 1})  # counts anew
+    iam.list_virtual_mfa_devices()
+    endpoint.set_faults(garbage=None)
+    iam.list_virtual_mfa_devices()
+
+
+@pytest.mark.parametrize("bad", [
+    {"actions": "ListMFADeviceTags"}, {"actions": []}, {"actions": ["X"], "answer": "teapot"},
+    {"actions": ["X"], "after": -1}, {"actions": ["X"], "after": True}, {"actions": ["X"], "other": 1}, ["X"],
+])
+def test_bad_garbage_settings_are_refused(endpoint, bad):
+    with pytest.raises(RuntimeError, match="400.*garbage must be"):
+        endpoint.set_faults(garbage=bad)
+    assert endpoint.faults()["garbage"] is None
 
 
 def test_faults_never_apply_to_the_control_api(endpoint):

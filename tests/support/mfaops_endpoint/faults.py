@@ -1,4 +1,15 @@
-"""Fault knobs (latency, throttling, dropped connections, create lag, held responses) and their decisions."""
+"""Fault knobs (latency, throttling, dropped connections, create lag, held responses, garbage answers) and their
+decisions.
+
+``garbage`` = {"actions": [NAME, ...], "answer": "html_500" | "truncated", "after": N} answers the named IAM actions
+with something botocore cannot parse (it raises ResponseParserError, outside its ClientError/BotoCoreError families),
+after letting the first N of their calls through (default 0):
+
+- "html_500": a proxy's or load balancer's HTML error page, status 500, without executing the call (as an endpoint
+  that does not implement the action, or a proxy in front of IAM, answers);
+- "truncated": the call IS executed and its answer cut in half (a proxy that drops the connection mid-answer): the
+  change happened, the caller cannot know it.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +26,9 @@ DEFAULTS = {
     "pause_after": None,  # {"action": "CreateVirtualMFADevice", "seconds": 60}
     "random_seed": None,
     "fault_actions": None,  # None: throttle/drop may hit every IAM action
+    "garbage": None,  # {"actions": ["ListMFADeviceTags"], "answer": "html_500" | "truncated", "after": 0}
 }
+GARBAGE_ANSWERS = ("html_500", "truncated")
 # Actions on a device that answer NoSuchEntity while it is younger than create_lag_seconds.
 LAG_ACTIONS = {
     "EnableMFADevice", "TagMFADevice", "UntagMFADevice", "ListMFADeviceTags", "DeactivateMFADevice", "ResyncMFADevice",
@@ -25,7 +38,7 @@ LAG_ACTIONS = {
 def _validate(name: str, value):
     if name not in DEFAULTS:
         raise ValueError(f"unknown fault {name!r}; known: {sorted(DEFAULTS)}")
-    if value is None and name in ("pause_after", "random_seed", "fault_actions"):
+    if value is None and name in ("pause_after", "random_seed", "fault_actions", "garbage"):
         return None
     if name.endswith("_fraction"):
         value = float(value)
@@ -40,11 +53,25 @@ def _validate(name: str, value):
     elif name == "fault_actions":
         if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
             raise ValueError("fault_actions must be a list of action names or null")
+    elif name == "garbage":
+        value = _validate_garbage(value)
     elif name == "pause_after":
         if not isinstance(value, dict) or not isinstance(value.get("action"), str):
             raise ValueError('pause_after must be {"action": NAME, "seconds": N} or null')
         value = {"action": value["action"], "seconds": float(value.get("seconds", 60))}
     return value
+
+
+def _validate_garbage(value) -> dict:
+    usage = 'garbage must be {"actions": [NAME, ...], "answer": "html_500" | "truncated", "after": N} or null'
+    if not isinstance(value, dict) or set(value) - {"actions", "answer", "after"}:
+        raise ValueError(usage)
+    actions, answer, after = value.get("actions"), value.get("answer", "html_500"), value.get("after", 0)
+    if not isinstance(actions, list) or not actions or not all(isinstance(a, str) for a in actions):
+        raise ValueError(usage)
+    if answer not in GARBAGE_ANSWERS or isinstance(after, bool) or not isinstance(after, int) or after < 0:
+        raise ValueError(usage)
+    return {"actions": list(actions), "answer": answer, "after": after}
 
 
 class Faults:
@@ -53,6 +80,7 @@ class Faults:
         self._settings = dict(DEFAULTS)
         self._rng = random.Random()
         self._release = threading.Event()  # set to let held responses go
+        self._garbage_seen = 0  # calls of garbage's actions since it was last set
         self.update(settings)
 
     def snapshot(self) -> dict:
@@ -66,6 +94,8 @@ class Faults:
             self._settings.update(checked)
             if "random_seed" in checked:
                 self._rng.seed(checked["random_seed"])
+            if "garbage" in checked:
+                self._garbage_seen = 0
             if "pause_after" in checked:
                 self._release.set()  # let responses held under the old setting go now
                 self._release = threading.Event()
@@ -80,9 +110,14 @@ class Faults:
             return self._settings["latency_ms"] / 1000.0
 
     def decide(self, action: str, params: dict[str, str]) -> str | None:
-        """Return "drop", "throttle", "lag" or None (execute normally) for one IAM call."""
+        """Return "drop", "throttle", "lag", "html_500", "truncated" or None (execute normally) for one IAM call."""
         with self._lock:
             s = self._settings
+            garbage = s["garbage"]
+            if garbage and action in garbage["actions"]:
+                self._garbage_seen += 1
+                if self._garbage_seen > garbage["after"]:
+                    return garbage["answer"]
             if s["fault_actions"] is None or action in s["fault_actions"]:
                 if s["drop_fraction"] and self._rng.random() < s["drop_fraction"]:
                     return "drop"

@@ -59,6 +59,24 @@ def _query_request(environ) -> tuple[str | None, dict[str, str]]:
     return (service if service in ("iam", "sts") else None), params
 
 
+# A proxy's error page: HTML that is not XML (void tags never closed), and that does not start with "<html>" either,
+# which botocore would recognise as a generic error page and turn into a ClientError with code "500".
+HTML_500 = (
+    b"<!DOCTYPE html>\n<html><head><meta charset=utf-8><title>500 Internal Server Error</title></head>"
+    b"<body><h1>Internal Server Error</h1><hr><p>proxy</body></html>\n"
+)
+
+
+def garbage_answer(kind: str, answer: tuple[str, list, bytes] | None = None) -> tuple[str, list, bytes]:
+    """The "html_500" page, or ``answer`` (moto's, for a call that was executed) cut in half."""
+    if kind == "html_500":
+        return "500 Internal Server Error", [("Content-Type", "text/html"), ("Content-Length", str(len(HTML_500)))], HTML_500
+    status, headers, body = answer
+    body = body[: len(body) // 2]
+    headers = [(k, v) for k, v in headers if k.lower() != "content-length"] + [("Content-Length", str(len(body)))]
+    return status, headers, body
+
+
 def _drop_connection(environ) -> None:
     """Close the client's TCP connection without an answer; werkzeug treats the error as a dropped client."""
     sock = environ.get("werkzeug.socket")
@@ -124,6 +142,10 @@ class MfaopsApp:
             answer = iam_error(400, "Throttling", "Rate exceeded")
         elif fault == "lag":
             answer = iam_error(404, "NoSuchEntity", f"MFA device {params.get('SerialNumber')} cannot be found.")
+        elif fault == "html_500":
+            answer = garbage_answer(fault)
+        elif fault == "truncated":
+            answer = garbage_answer(fault, self.call_moto(environ))
         else:
             answer = self.call_moto(environ)
         self.log.record(action, params, int(answer[0].split()[0]), started, account)
