@@ -15,7 +15,7 @@ import secrets
 import stat
 
 DIR_FD = (
-    {os.open, os.link, os.unlink, os.rename} <= os.supports_dir_fd
+    {os.open, os.link, os.unlink, os.rename, os.stat} <= os.supports_dir_fd
     and os.link in os.supports_follow_symlinks
     and hasattr(os, "O_NOFOLLOW")
     and hasattr(os, "O_DIRECTORY")
@@ -105,6 +105,10 @@ class Directory:
         on some BSDs) nor blocking on a FIFO; the caller checks with ``os.fstat`` what it opened."""
         path, dir_fd = self._at(name)
         return os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _CLOEXEC, dir_fd=dir_fd)
+
+    def lstat(self, name):
+        path, dir_fd = self._at(name)
+        return os.stat(path, dir_fd=dir_fd, follow_symlinks=False)
 
     def unlink(self, name):
         path, dir_fd = self._at(name)

@@ -38,6 +38,7 @@ class BootstrapFile:
     def __init__(self, path, mode):
         self.path = os.path.abspath(os.path.expanduser(path))
         self.mode = mode
+        self._written = None  # (st_dev, st_ino) of the file write() wrote, and the directories it created
 
     def exists(self):
         """True for a regular file, False for nothing; refuses directories, symlinks and anything else at the path."""
@@ -98,7 +99,7 @@ class BootstrapFile:
                 missing.append(path)
                 os.chmod(path, 0o700)  # whatever the umask
             with self._open_directory() as directory:
-                self._write_into(directory, content)
+                self._written = (self._write_into(directory, content), missing)
         except OSError as e:
             self._remove_empty(missing)
             raise self._error("write", e) from e
@@ -113,6 +114,7 @@ class BootstrapFile:
                 stream.write(content)
                 stream.flush()
                 os.fsync(stream.fileno())
+                info = os.fstat(stream.fileno())
             directory.link(temp, os.path.basename(self.path))
         except FileExistsError:
             raise BootstrapFileError("bootstrap_file %s appeared meanwhile; it was not replaced" % self.path) from None
@@ -122,6 +124,27 @@ class BootstrapFile:
             except OSError:
                 pass
         directory.fsync()
+        return info.st_dev, info.st_ino
+
+    def remove_written(self):
+        """Remove the file write() wrote, and the directories it created for it if they are empty; a file put at the
+        path since (another inode) is left alone."""
+        if self._written is None:
+            return
+        (device, inode), created = self._written
+        name = os.path.basename(self.path)
+        try:
+            with self._open_directory() as directory:
+                info = directory.lstat(name)
+                if (info.st_dev, info.st_ino) != (device, inode):
+                    raise BootstrapFileError("bootstrap_file %s is no longer the file this task wrote; it was left "
+                                             "alone" % self.path)
+                directory.unlink(name)
+                directory.fsync()
+        except OSError as e:
+            raise self._error("remove", e) from e
+        self._written = None
+        self._remove_empty(created)
 
     @staticmethod
     def _remove_empty(directories):

@@ -26,6 +26,7 @@ class BootstrapSink:
         self.target = BootstrapFile(path, parse_mode(params["bootstrap_mode"])) if path else None
         self.refusal = None
         self.seed = None  # a seed read back from an existing text bootstrap file
+        self.unread_file = False  # the file exists and is a QR code, which is not read back
 
     def prepare(self, device_label):
         """Inspect the file (raises BootstrapFileError for a path that can never be used); sets ``seed`` and
@@ -41,6 +42,8 @@ class BootstrapSink:
                     self.seed = seed_from_text(self.target.read_text())
                 except ValueError as e:
                     raise BootstrapFileError("bootstrap_file %s holds no usable seed: %s" % (self.target.path, e))
+            else:
+                self.unread_file = True
             self.refusal = (
                 "Virtual MFA device %s does not exist and bootstrap_file %s already exists: an existing bootstrap file "
                 "is never replaced. Move it away (after checking whom it belongs to) or choose another path"
@@ -57,9 +60,22 @@ class BootstrapSink:
     def describe(self):
         return dict(path=self.target.path, method=self.params["bootstrap_method"], mode="%04o" % self.target.mode)
 
+    def discard(self):
+        """Remove the file write() wrote (its device was deleted again); raises DeliveryError naming the reason."""
+        try:
+            self.target.remove_written()
+        except BootstrapFileError as e:
+            raise DeliveryError(str(e))
+
     def write(self, serial, seed):
         label = self.params["label"] or "%s@%s" % (from_serial_number(serial).name, account_id(serial))
         try:
-            self.target.write(render(self.params["bootstrap_method"], seed, label, self.params["issuer"]))
-        except (BootstrapFileError, ValueError) as e:
+            content = render(self.params["bootstrap_method"], seed, label, self.params["issuer"])
+        except Exception as e:  # pylint: disable=broad-except
+            # qrcode's DataOverflowError (a label too long for a QR code) and the like; its text never holds the seed
+            raise DeliveryError("cannot render bootstrap_file %s as %s: %s" % (
+                self.target.path, self.params["bootstrap_method"], type(e).__name__)) from None
+        try:
+            self.target.write(content)
+        except BootstrapFileError as e:
             raise DeliveryError(str(e))

@@ -22,8 +22,11 @@ from .marker import MARKER_KEY
 from .marker import now_value
 from .marker import provisioning
 from .marker import without_marker
+from .plan import MAX_MFA_DEVICES
+from .plan import MAX_TAGS
 from .plan import Want
 from .plan import decide
+from .plan import replacement_tags
 from .totp import CodeClock
 from .transform import device_for_user
 
@@ -50,6 +53,7 @@ class DeviceTask:
         self.ident = ident
         self.device = lookup.device
         self.seen_serial = lookup.seen_serial
+        self.user_devices = getattr(lookup, "user_devices", None)  # what the user holds, for IAM's 8-device limit
         self.user = user
         self.sink = sink
         self.account_lookup = account_lookup
@@ -69,7 +73,7 @@ class DeviceTask:
     # ------------------------------------------------------------------ entry point
     def run(self):
         """Converge; returns whether anything changed (or in check mode would change)."""
-        decision = decide(self.device, self.want)
+        decision = decide(self.device, self.want, self._held())
         if decision.problem:
             raise MFAError(message=decision.problem)
         if self.want.state == "absent":
@@ -79,9 +83,12 @@ class DeviceTask:
                 if self.want.state == "enabled":
                     self._enable_new()
                 return True
-            decision = decide(self.device, self.want)  # lost a create race: carry on with the device as found
+            decision = decide(self.device, self.want, self._held())  # lost a create race: carry on as found
             if decision.problem:
                 raise MFAError(message=decision.problem)
+        if decision.enable and not decision.deactivate and not self._seed_known():
+            self._replace_unrecoverable()  # fails, or replaces the device, with its tags, before any tag write
+            return True
         changed = self._apply_tags(decision)
         if decision.deactivate and decision.enable:
             return self._reassign(decision.deactivate, decision.enable) or changed
@@ -95,6 +102,10 @@ class DeviceTask:
             self._resync(decision.resync)
             return True
         return changed
+
+    def _held(self):
+        """How many MFA devices the user holds, when their listing was read (IAM's limit: plan.MAX_MFA_DEVICES)."""
+        return None if self.user_devices is None else len(self.user_devices)
 
     # ------------------------------------------------------------------ create / delete
     def _absent(self, decision):
@@ -128,6 +139,15 @@ class DeviceTask:
             except is_ansible_aws_error_code("EntityAlreadyExists") as e:
                 self._lost_race(e)
                 return False
+            except MFAError as e:
+                if not _unanswered(e):
+                    raise
+                self.wrote = True  # IAM may have created the device, and no answer brought its seed
+                raise MFAError(message=(
+                    "%s. If IAM created virtual MFA device %s%s, nobody holds its seed: it is enabled for nobody and "
+                    "carries the provisioning tag %s; replace it once the tag is %d seconds old (on_missing_seed="
+                    "recreate) or delete it (state=absent)" % (_reason(e), self.ident.path, self.ident.name, MARKER_KEY,
+                                                              GRACE_SECONDS))) from e
             self.wrote = self.fresh = True
             self._deliver(serial, seed)
             self.clock = CodeClock(seed, self.sleep, self.now)
@@ -169,6 +189,10 @@ class DeviceTask:
             serial = self.device["serial_number"]
             try:
                 self._with_codes(lambda codes: api.enable_device(self.client, user_name, serial, codes, fresh=True))
+            except is_ansible_aws_error_code("LimitExceeded") as e:
+                self._undo_create(serial, e, (
+                    "IAM user %s holds %d MFA devices, the most IAM allows (one was added since this task looked)"
+                    % (user_name, MAX_MFA_DEVICES)))
             except MFAError as e:
                 raise MFAError(message=(
                     "Virtual MFA device %s was created and its seed written to %s, but enabling it for %s failed: %s. "
@@ -177,6 +201,32 @@ class DeviceTask:
             self._remove_marker(serial)
             self._refresh_enable_date()
         self._assigned_to(self.user)
+
+    def _undo_create(self, serial, error, why):
+        """The device this run created can never be enabled as asked (``why``): delete it and its bootstrap file, so
+        that neither a device nor a seed is left behind, then fail. If the device cannot be deleted, both stay, and
+        the message says so."""
+        what = "Virtual MFA device %s could not be enabled: %s" % (serial, why)
+        try:
+            deleted = self._write(api.delete_device, self.client, serial, fresh=True)
+        except MFAError as rollback:
+            deleted, failure = False, _reason(rollback)
+        else:
+            failure = "IAM did not find it"
+        if not deleted:
+            raise MFAError(message=(
+                "%s. Deleting it again failed (%s): it exists, enabled for nobody, and its seed is in %s; delete it "
+                "(state=absent) and remove that file, or enable it once the user has room" % (
+                    what, failure, self.bootstrap["path"])), exception=error.exception)
+        self.device = None
+        try:
+            self.sink.discard()
+        except DeliveryError as e:
+            raise MFAError(message="%s. The device was deleted again, but its bootstrap file was not removed: %s" % (
+                what, e), exception=error.exception)
+        self.bootstrap = None
+        raise MFAError(message="%s. The device was deleted again and its bootstrap file %s removed" % (
+            what, self.sink.describe()["path"]), exception=error.exception)
 
     def _lost_race(self, error):
         """CreateVirtualMFADevice answered EntityAlreadyExists: another run created the device after this one looked.
@@ -307,6 +357,8 @@ class DeviceTask:
                 "%s, so this task cannot enable it. Run the task again once the other run has finished (with its "
                 "bootstrap file as the seed source if that is a text file)" % self._race_explanation()))
         busy, since = provisioning(self.device.get("tags"))
+        if getattr(self.sink, "unread_file", False):  # before "another run": the seed may be in the task's own file
+            raise MFAError(message=_unread_file_message(serial, self.sink.describe(), busy))
         if busy:
             raise MFAError(message=_provisioning_message(serial, since))
         if self.params["on_missing_seed"] != "recreate":
@@ -317,7 +369,13 @@ class DeviceTask:
         if self.sink is None or self.sink.refusal:  # refuse before deleting: the new device could not be created
             raise MFAError(message="Virtual MFA device %s has no recoverable seed and on_missing_seed=recreate cannot "
                            "replace it: %s" % (serial, self.sink.refusal if self.sink else "no bootstrap_file"))
-        tags = self.want.tags if self.want.tags is not None else without_marker(self.device.get("tags"))
+        tags = replacement_tags(self.device.get("tags") or {}, self.want)
+        if len(tags) >= MAX_TAGS:  # refuse before deleting: the new device could not be created
+            raise MFAError(message=(
+                "Virtual MFA device %s has no recoverable seed and on_missing_seed=recreate cannot replace it: the new "
+                "device would carry %d tags%s, and a new device can carry at most %d (one of IAM's %d is the "
+                "provisioning marker %s)" % (serial, len(tags), "" if self.want.purge_tags else " (purge_tags=false keeps "
+                                             "the old device's)", MAX_TAGS - 1, MAX_TAGS, MARKER_KEY)))
         self._delete()
         if not self._create(tags):
             self._replace_unrecoverable()  # re-created by another run meanwhile: lost_race explains
@@ -331,7 +389,7 @@ class DeviceTask:
         try:
             answer = call(*args, **kwargs)
         except MFAError as e:
-            if getattr(e.exception, "response", None) is None:
+            if _unanswered(e):
                 self.wrote = True
             raise
         self.wrote = True
@@ -353,11 +411,28 @@ class DeviceTask:
                 self.device["enable_date"] = device_for_user(entry, self.user)["enable_date"]
 
 
+def _unanswered(error):
+    """True when IAM's answer to the call that raised ``error`` is not known (no answer: a dropped connection, a
+    timeout; or one botocore could not read): the call may have taken effect."""
+    return getattr(error.exception, "response", None) is None
+
+
 def _reason(error):
     """The text of an MFAError, with the AWS error it wraps."""
     if error.exception is not None:
         return "%s: %s" % (error.message, error.exception)
     return error.message
+
+
+def _unread_file_message(serial, bootstrap, busy):
+    later = "once its provisioning tag %s is %d seconds old " % (MARKER_KEY, GRACE_SECONDS) if busy else ""
+    return (
+        "Virtual MFA device %s is enabled for nobody and this task has no seed source for it, but its bootstrap_file "
+        "%s exists: a %s file, which this task does not read back. A run that created the device and could not "
+        "enable it leaves its seed there: run the task again with that seed as 'seed' (the secret of the otpauth URI "
+        "the QR code holds). Nothing was changed. If the file belongs to another device, move it away: then "
+        "on_missing_seed=recreate replaces the device %s(its seed is unrecoverable)"
+        % (serial, bootstrap["path"], bootstrap["method"], later))
 
 
 def _provisioning_message(serial, since):

@@ -11,12 +11,14 @@ from .transform import device_from_listing
 
 
 class Lookup:
-    """The result of looking for a device: the device (or None) and a virtual device serial number seen on the way
-    (an ARN of the same account, to predict a new device's serial number in check mode)."""
+    """The result of looking for a device: the device (or None), a virtual device serial number seen on the way
+    (an ARN of the same account, to predict a new device's serial number in check mode), and the serial numbers of
+    every MFA device the user holds (virtual, FIDO, hardware: IAM's limit counts them all), None when not listed."""
 
-    def __init__(self, device, seen_serial=None):
+    def __init__(self, device, seen_serial=None, user_devices=None):
         self.device = device
         self.seen_serial = seen_serial
+        self.user_devices = user_devices
 
 
 def case_clash(ident, serial_number):
@@ -39,23 +41,26 @@ def find_device(client, ident, user=None):
     """Look for ``ident``; ``user`` (a GetUser answer) first tries that user's own devices, a single call.
 
     Otherwise the account's devices are listed a page of 1,000 at a time until the device turns up, so the cost is
-    ceil(position / 1000) calls.  Tags are fetched separately (ListVirtualMFADevices returns none).  ListMFADevices
+    ceil(position / 1000) calls.  The user's listing also gives the devices they hold, for IAM's limit of
+    plan.MAX_MFA_DEVICES.  Tags are fetched separately (ListVirtualMFADevices returns none).  ListMFADevices
     also lists hardware tokens (serial numbers that are not ARNs) and FIDO keys: only virtual devices match.
     A device whose name differs only in case raises MFAError at once.
     """
-    seen = None
+    seen = held = None
     if user is not None:
-        for entry in api.list_user_mfa_devices(client, user["UserName"]):
+        entries = api.list_user_mfa_devices(client, user["UserName"])
+        held = [entry["SerialNumber"] for entry in entries]
+        for entry in entries:
             serial = entry["SerialNumber"]
             if is_virtual_device_serial(serial):
                 seen = serial
                 if ident.matches(serial):
-                    return Lookup(device_for_user(entry, user), seen)
+                    return Lookup(device_for_user(entry, user), seen, held)
     for entry in api.iter_virtual_mfa_devices(client):
         serial = entry["SerialNumber"]
         seen = serial
         if ident.matches(serial):
-            return Lookup(device_from_listing(entry), seen)
+            return Lookup(device_from_listing(entry), seen, held)
         if case_clash(ident, serial):
             raise _clash_error(ident, serial)
-    return Lookup(None, seen)
+    return Lookup(None, seen, held)

@@ -10,7 +10,8 @@ users whose device needs a change, so the two cannot drift.  No AWS call, no clo
 from .marker import MARKER_KEY
 
 MAX_TAGS = 50
-# MFA devices of any kind (virtual, FIDO, hardware) an IAM user may hold (since November 2022).
+# MFA devices of any kind (virtual, FIDO, hardware) an IAM user may hold (since November 2022); EnableMFADevice
+# answers LimitExceeded beyond.
 MAX_MFA_DEVICES = 8
 
 
@@ -77,6 +78,15 @@ def tags_after(current, to_set, to_unset):
     return tags
 
 
+def replacement_tags(current, want):
+    """The tags of the device on_missing_seed=recreate creates in place of one that holds ``current``: the old
+    device's tags as the task would leave them (given tags merged with purge_tags=false, replacing them otherwise;
+    kept when the task gives none), without the provisioning marker and the aws: keys (a create cannot set those)."""
+    own = {key: value for key, value in current.items() if not _kept(key)}
+    to_set, to_unset = tag_changes(own, want.tags, want.purge_tags)
+    return tags_after(own, to_set, to_unset)
+
+
 def _too_many_tags(count, current, params_purge):
     return (
         "tags: the device would hold %d tags after this task (it holds %d now%s); IAM allows at most %d. Remove some "
@@ -86,13 +96,16 @@ def _too_many_tags(count, current, params_purge):
 
 def decide(device, want, held=None):
     """The Decision for ``device`` (a device dict with ``tags`` and ``user_name``, or None when it does not exist).
-    ``held``: how many MFA devices of any kind the user to enable for holds, when known (a full user is a problem)."""
+
+    ``held``: how many MFA devices of any kind the user to enable for holds, when known; an enable that IAM's limit
+    would refuse is then a problem before any step (the create included)."""
     decision = _decide(device, want)
     if decision.enable and not decision.problem and held is not None and held >= MAX_MFA_DEVICES:
+        step = "created" if decision.create else "moved" if decision.deactivate else "enabled"
         decision.problem = (
-            "IAM user %s already holds %d MFA devices, the most IAM allows (EnableMFADevice would answer "
-            "LimitExceeded): no virtual MFA device is created or enabled for the user. Remove one of the user's MFA "
-            "devices first" % (decision.enable, held))
+            "IAM user %s already holds %d MFA devices (virtual, FIDO or hardware), the most IAM allows: enabling "
+            "another for them fails with LimitExceeded, so the device is not %s. Nothing was changed; deactivate one "
+            "of their devices first" % (decision.enable, held, step))
     return decision
 
 

@@ -21,10 +21,11 @@ from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.marker imp
 
 
 class StubSink:
-    def __init__(self, refusal=None, fail=None):
+    def __init__(self, refusal=None, fail=None, unread_file=False):
         self.refusal = refusal
         self.fail = fail
         self.written = []
+        self.unread_file = unread_file  # a QR code file is at the path already
 
     def describe(self):
         return {"path": "/secure/alice.png", "method": "QRCodePNG", "mode": "0600"}
@@ -33,6 +34,9 @@ class StubSink:
         if self.fail:
             raise DeliveryError(self.fail)
         self.written.append((serial, seed))
+
+    def discard(self):
+        self.written.pop()
 
 
 def params(**overrides):
@@ -165,3 +169,103 @@ def test_a_device_whose_path_ends_like_the_wanted_serial_is_another_device():
     assert not Ident("alice", "/").matches("arn:aws:iam::%s:mfa/x:mfa/alice" % ACCOUNT)
     assert Ident("alice", "/x:mfa/").matches("arn:aws:iam::%s:mfa/x:mfa/alice" % ACCOUNT)
     assert Ident("alice", "/").matches("arn:aws:iam::%s:mfa/alice" % ACCOUNT)
+
+
+# issue 14, case 7: IAM's limit of 8 MFA devices per user -------------------------------------------------------
+def _holding(client, user, count):
+    client.extra_user_devices[user] = ["GAHT%08d" % index for index in range(count)]
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_a_user_holding_eight_devices_is_refused_before_the_create(check_mode):
+    client, sink = StubIAM(), StubSink()
+    _holding(client, "alice", 8)
+    with pytest.raises(MFAError, match="IAM user alice already holds 8 MFA devices .* the device is not created. "
+                                       "Nothing was changed"):
+        task(client, sink, check_mode=check_mode, state="enabled", user="alice").run()
+    assert client.writes() == [] and sink.written == []
+
+
+def test_a_user_holding_seven_devices_gets_the_eighth():
+    client = StubIAM()
+    _holding(client, "alice", 7)
+    assert task(client, StubSink(), state="enabled", user="alice").run() is True
+
+
+def test_a_reassign_to_a_user_holding_eight_devices_never_deactivates_the_holder():
+    client = StubIAM()
+    client.add("alice", holder="bob")
+    _holding(client, "alice", 8)
+    with pytest.raises(MFAError, match="already holds 8 MFA devices .* the device is not moved"):
+        task(client, StubSink(), state="enabled", user="alice", reassign=True, seed=SEED).run()
+    assert client.writes() == []
+
+
+def test_an_enable_refused_by_the_limit_after_the_create_deletes_the_device_and_its_bootstrap_file():
+    """The user got an eighth device between the lookup and the enable."""
+    client, sink = StubIAM(), StubSink()
+    client.fail["enable_mfa_device"] = error("LimitExceeded", "EnableMFADevice")
+    t = task(client, sink, state="enabled", user="alice")
+    with pytest.raises(MFAError, match="could not be enabled: IAM user alice holds 8 MFA devices.*deleted again and its "
+                                       "bootstrap file /secure/alice.png removed") as caught:
+        t.run()
+    assert client.writes() == ["create_virtual_mfa_device", "enable_mfa_device", "delete_virtual_mfa_device"]
+    assert client.devices == {} and sink.written == [] and t.wrote is True
+    assert caught.value.exception.response["Error"]["Code"] == "LimitExceeded"
+
+
+def test_when_the_undo_cannot_delete_the_device_its_bootstrap_file_stays():
+    client, sink = StubIAM(), StubSink()
+    client.fail["enable_mfa_device"] = error("LimitExceeded", "EnableMFADevice")
+    client.fail["delete_virtual_mfa_device"] = error("ServiceFailure", "DeleteVirtualMFADevice")
+    with pytest.raises(MFAError, match="Deleting it again failed .*its seed is in /secure/alice.png"):
+        task(client, sink, state="enabled", user="alice").run()
+    assert len(client.devices) == 1 and len(sink.written) == 1
+
+
+# issue 14, case 8: neighbours of on_missing_seed=recreate ---------------------------------------------------------
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_recreate_with_tags_and_purge_tags_false_merges_the_old_devices_other_tags(check_mode):
+    client = StubIAM()
+    client.add("alice", tags={MARKER_KEY: "2000-01-01T00:00:00Z", "team": "a", "env": "prod"})
+    t = task(client, StubSink(), check_mode=check_mode, state="enabled", user="alice", on_missing_seed="recreate",
+             tags={"env": "dev"}, purge_tags=False)
+    assert t.run() is True
+    assert t.device["tags"] == {"team": "a", "env": "dev"}
+    if not check_mode:
+        assert client.devices["arn:aws:iam::%s:mfa/alice" % ACCOUNT]["tags"] == {"team": "a", "env": "dev"}
+        assert client.writes() == ["delete_virtual_mfa_device", "create_virtual_mfa_device", "enable_mfa_device",
+                                   "untag_mfa_device"]  # no tag write on the old device
+
+
+def test_a_young_marker_with_tags_to_change_writes_nothing():
+    client = StubIAM()
+    client.add("alice", tags={MARKER_KEY: now_value(), "k": "v"})
+    with pytest.raises(MFAError, match="being provisioned by another run.*Nothing was changed"):
+        task(client, StubSink(), state="enabled", user="alice", on_missing_seed="recreate", tags={"k": "w"}).run()
+    assert client.writes() == []
+
+
+def test_a_recreate_whose_merged_tags_leave_no_room_for_the_marker_deletes_nothing():
+    client = StubIAM()
+    client.add("alice", tags=dict({"k%d" % index: "v" for index in range(45)}, **{MARKER_KEY: "2000-01-01T00:00:00Z"}))
+    with pytest.raises(MFAError, match="the new device would carry 50 tags"):
+        task(client, StubSink(), state="enabled", user="alice", on_missing_seed="recreate",
+             tags={"n%d" % index: "v" for index in range(5)}, purge_tags=False).run()
+    assert client.writes() == []
+
+
+@pytest.mark.parametrize("marker", [now_value(), None])
+def test_an_unassigned_device_whose_qr_bootstrap_file_exists_is_told_to_pass_the_seed_not_to_wait(marker):
+    """What a run whose enable failed right after its create leaves: the device (with its marker) and the QR file."""
+    client = StubIAM()
+    client.add("alice", tags={MARKER_KEY: marker} if marker else {})
+    with pytest.raises(MFAError) as caught:
+        task(client, StubSink(refusal="bootstrap_file exists", unread_file=True), state="enabled", user="alice",
+             on_missing_seed="recreate").run()
+    message = caught.value.message
+    assert "its bootstrap_file /secure/alice.png exists: a QRCodePNG file" in message
+    assert "run the task again with that seed as 'seed'" in message and "Nothing was changed" in message
+    assert "another run" not in message
+    assert ("900 seconds old" in message) is bool(marker)
+    assert client.writes() == []

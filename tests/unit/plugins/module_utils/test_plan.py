@@ -5,6 +5,7 @@ import pytest
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.marker import MARKER_KEY
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.plan import Want
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.plan import decide
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.plan import replacement_tags
 
 SERIAL = "arn:aws:iam::123456789012:mfa/alice"
 
@@ -65,3 +66,32 @@ def test_disabled_and_absent():
 def test_resync_only_when_asked_and_assigned_to_the_user():
     assert decide(device("alice"), Want("enabled", "alice", resync=True)).resync == "alice"
     assert decide(device("alice"), Want("enabled", "alice")).resync is None
+
+
+# issue 14 -------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("dev, want, step", [
+    (None, Want("enabled", "alice"), "created"),
+    (device(), Want("enabled", "alice"), "enabled"),
+    (device("bob"), Want("enabled", "alice", reassign=True), "moved"),
+])
+def test_an_enable_for_a_user_holding_eight_devices_is_a_problem_before_any_step(dev, want, step):
+    decision = decide(dev, want, 8)
+    assert decision.problem.startswith("IAM user alice already holds 8 MFA devices")
+    assert "the device is not %s" % step in decision.problem
+
+
+def test_the_device_limit_counts_only_for_an_enable_and_only_when_known():
+    assert decide(None, Want("enabled", "alice"), 7).problem is None
+    assert decide(None, Want("enabled", "alice")).problem is None  # the user's devices not listed
+    assert decide(device("alice"), Want("enabled", "alice"), 8).problem is None  # holds it already
+    assert decide(None, Want("present"), 8).problem is None
+
+
+@pytest.mark.parametrize("want, expected", [
+    (Want("enabled", "alice"), {"team": "a", "env": "prod"}),
+    (Want("enabled", "alice", {"env": "dev", "new": "1"}, purge_tags=False), {"team": "a", "env": "dev", "new": "1"}),
+    (Want("enabled", "alice", {"env": "dev", "new": "1"}, purge_tags=True), {"env": "dev", "new": "1"}),
+])
+def test_a_recreated_device_gets_the_tags_the_task_would_leave_on_the_old_one(want, expected):
+    current = {"team": "a", "env": "prod", MARKER_KEY: "2000-01-01T00:00:00Z", "aws:cloudformation:stack-name": "s"}
+    assert replacement_tags(current, want) == expected

@@ -1,0 +1,105 @@
+"""iam_virtual_mfa against answers IAM never gives and limits it does (issue 14, cases 6 to 9), through the action
+plugin in this process with real boto3 against the local endpoint: its ``garbage`` fault answers named actions with
+what botocore cannot parse (an endpoint without the action, a proxy's HTML 500, a cut answer)."""
+
+import os
+import threading
+import time
+
+from iam_state import SERIAL, assigned_user, tags_on_endpoint
+
+
+def _garbage(endpoint, *actions, answer="html_500", after=0):
+    endpoint.set_faults(garbage={"actions": list(actions), "answer": answer, "after": after})
+
+
+# 6 --------------------------------------------------------------------------------------- odd answers
+def test_an_unparseable_answer_after_the_enable_is_a_warning_naming_the_call_and_the_task_reports_changed(
+        run, endpoint, iam, users, seed_file):
+    """An endpoint without the MFA tag calls: the marker's removal fails after the device was created, its QR file
+    written and the device enabled."""
+    path = seed_file()
+    _garbage(endpoint, "UntagMFADevice")
+    result = run(name="alice", state="enabled", user="alice", bootstrap_file=path)
+    assert not result.get("failed"), result.get("msg")
+    assert result["changed"] is True and assigned_user(iam, SERIAL) == "alice" and os.path.exists(path)
+    assert "UntagMFADevice failed with ResponseParserError" in result["_stdout"]
+
+
+def test_an_unparseable_answer_after_a_write_fails_with_changed_true_naming_the_call(run, endpoint, iam, users, seed_file):
+    path = seed_file()
+    _garbage(endpoint, "ListMFADevices", after=1)  # the lookup's listing answers; the one after the enable does not
+    result = run(name="alice", state="enabled", user="alice", bootstrap_file=path)
+    assert result["failed"] is True and result["changed"] is True
+    assert result["msg"].startswith("Failed to list the MFA devices of an IAM user: ListMFADevices failed with "
+                                    "ResponseParserError: Unable to parse response")
+    assert assigned_user(iam, SERIAL) == "alice"
+
+
+def test_an_unparseable_answer_before_any_write_fails_with_changed_false_naming_the_call(run, create, endpoint, iam):
+    create(name="alice", tags={"team": "a"})
+    _garbage(endpoint, "ListMFADeviceTags")
+    result = run(name="alice", tags={"team": "b"})
+    assert result["failed"] is True and result["changed"] is False
+    assert "ListMFADeviceTags failed with ResponseParserError" in result["msg"]
+    assert "an endpoint that does not implement ListMFADeviceTags, or a proxy, answered" in result["msg"]
+    endpoint.set_faults(garbage=None)
+    assert tags_on_endpoint(iam, SERIAL) == {"team": "a"}
+
+
+def test_a_cut_answer_to_the_create_reports_changed_and_never_shows_the_seed(run, endpoint, seed_file):
+    """The device was created, its answer (with the seed) cut: botocore's own message quotes that answer."""
+    path = seed_file()
+    _garbage(endpoint, "CreateVirtualMFADevice", answer="truncated")
+    result = run(name="alice", bootstrap_file=path)
+    seed = endpoint.seeds()[SERIAL]
+    assert result["failed"] is True and result["changed"] is True
+    assert "CreateVirtualMFADevice failed with ResponseParserError" in result["msg"]
+    assert "whether the call took effect is unknown" in result["msg"]
+    assert seed not in str(result) and not os.path.exists(path)
+
+
+# 7 --------------------------------------------------------------------------------------- IAM's 8 devices per user
+def _hold_devices(endpoint, user, count):
+    return [endpoint.add_user_mfa_device(user, "hardware") for _index in range(count)]
+
+
+def test_a_user_holding_eight_devices_is_refused_before_the_create_and_check_mode_says_so(run, endpoint, users, seed_file):
+    _hold_devices(endpoint, "alice", 8)
+    endpoint.clear_requests()
+    path = seed_file()
+    predicted = run(check_mode=True, name="alice", state="enabled", user="alice", bootstrap_file=path)
+    real = run(name="alice", state="enabled", user="alice", bootstrap_file=path)
+    for result in (predicted, real):
+        assert result["failed"] is True and result["changed"] is False
+        assert "IAM user alice already holds 8 MFA devices" in result["msg"]
+    assert predicted["msg"] == real["msg"]
+    assert endpoint.write_requests() == [] and not os.path.exists(path)
+
+
+def test_an_enable_refused_by_the_limit_after_the_create_leaves_no_device_and_no_seed_file(run, endpoint, iam, users,
+                                                                                          seed_file):
+    """The user had 7 devices when the task looked, and gets an eighth while the create's answer is on its way."""
+    _hold_devices(endpoint, "alice", 7)
+    endpoint.set_faults(pause_after={"action": "CreateVirtualMFADevice", "seconds": 30})
+
+    def eighth_device_meanwhile():
+        deadline = time.monotonic() + 30
+        while not endpoint.requests("CreateVirtualMFADevice") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        _hold_devices(endpoint, "alice", 1)
+        endpoint.set_faults(pause_after=None)  # lets the create's answer go
+
+    helper = threading.Thread(target=eighth_device_meanwhile)
+    helper.start()
+    path = seed_file()
+    try:
+        result = run(name="alice", state="enabled", user="alice", bootstrap_file=path)
+    finally:
+        helper.join()
+    assert result["failed"] is True and result["changed"] is True
+    assert "could not be enabled: IAM user alice holds 8 MFA devices" in result["msg"]
+    assert "deleted again and its bootstrap file %s removed" % path in result["msg"]
+    assert result["error"]["code"] == "LimitExceeded"
+    assert iam.list_virtual_mfa_devices()["VirtualMFADevices"] == []
+    assert not os.path.exists(path) and not os.path.exists(os.path.dirname(path))
