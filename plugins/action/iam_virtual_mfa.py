@@ -27,11 +27,14 @@ from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.totp impor
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.transform import diff_view
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.transform import public_view
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.validate import first_problem
+from ansible_collections.mfaops.iam.plugins.plugin_utils._action_args import validated_args
 from ansible_collections.mfaops.iam.plugins.plugin_utils._aws_connection import ControllerAWS
 from ansible_collections.mfaops.iam.plugins.plugin_utils._aws_connection import task_environment
 from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_file import BootstrapFileError
 from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_sink import BootstrapSink
 from ansible_collections.mfaops.iam.plugins.plugin_utils._task_result import failed_result
+
+MODULE_NAME = "mfaops.iam.iam_virtual_mfa"
 
 
 class ActionModule(ActionBase):
@@ -52,7 +55,7 @@ class ActionModule(ActionBase):
         return result
 
     def _converge(self):
-        _validation, params = self.validate_argument_spec(argument_spec=full_argument_spec(), **MODULE_KWARGS)
+        params = validated_args(self, MODULE_NAME, full_argument_spec(), **MODULE_KWARGS)
         problem = first_problem(params) or assume_role_problem(params)  # before the bootstrap file is looked at, and before any AWS call
         if problem:
             raise AnsibleActionFail(problem)

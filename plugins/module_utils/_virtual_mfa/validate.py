@@ -36,7 +36,12 @@ def tag_type_problem(option, tags):
 
 
 def _yaml_type(value):
-    return {bool: "boolean", int: "number", float: "number"}.get(type(value), type(value).__name__)
+    """The YAML name of ``value``'s type, whatever subclass ansible-core made of it (2.19's _AnsibleTaggedInt)."""
+    for kind, name in ((bool, "boolean"), (int, "number"), (float, "number"), (str, "string"), (list, "list"),
+                       (dict, "mapping")):
+        if isinstance(value, kind):
+            return name
+    return type(value).__name__
 
 
 def tags_problem(tags):

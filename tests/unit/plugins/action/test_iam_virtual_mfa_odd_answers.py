@@ -6,7 +6,10 @@ import os
 import threading
 import time
 
-from iam_state import SERIAL, assigned_user, tags_on_endpoint
+import zxingcpp
+from PIL import Image
+
+from iam_state import MARKER, SERIAL, assigned_user, tags_on_endpoint
 
 
 def _garbage(endpoint, *actions, answer="html_500", after=0):
@@ -103,3 +106,43 @@ def test_an_enable_refused_by_the_limit_after_the_create_leaves_no_device_and_no
     assert result["error"]["code"] == "LimitExceeded"
     assert iam.list_virtual_mfa_devices()["VirtualMFADevices"] == []
     assert not os.path.exists(path) and not os.path.exists(os.path.dirname(path))
+
+
+# 8 --------------------------------------------------------------------------------------- recreate's neighbours
+def test_recreate_with_tags_and_purge_tags_false_keeps_the_old_devices_other_tags_and_check_mode_predicts_it(
+        run, endpoint, iam, users, seed_file):
+    iam.create_virtual_mfa_device(VirtualMFADeviceName="alice", Tags=[
+        {"Key": MARKER, "Value": "2000-01-01T00:00:00Z"}, {"Key": "team", "Value": "a"}, {"Key": "env", "Value": "prod"}])
+    path = seed_file()
+    args = dict(name="alice", state="enabled", user="alice", on_missing_seed="recreate", tags={"env": "dev"},
+                purge_tags=False, bootstrap_file=path, bootstrap_method="Base32StringSeed")
+    predicted = run(check_mode=True, diff=True, **args)
+    real = run(diff=True, **args)
+    assert not real.get("failed"), real.get("msg")
+    assert predicted["virtual_mfa_device"]["tags"] == real["virtual_mfa_device"]["tags"] == {"team": "a", "env": "dev"}
+    assert predicted["diff"] == real["diff"]
+    assert tags_on_endpoint(iam, SERIAL) == {"team": "a", "env": "dev"} and assigned_user(iam, SERIAL) == "alice"
+
+
+def test_after_an_enable_fails_right_after_the_create_the_rerun_is_told_to_pass_the_seed_of_its_qr_file(
+        run, endpoint, iam, users, seed_file):
+    path = seed_file()
+    _garbage(endpoint, "EnableMFADevice")  # not executed: the device stays enabled for nobody, its QR code written
+    first = run(name="alice", state="enabled", user="alice", bootstrap_file=path)
+    assert first["failed"] is True and first["changed"] is True
+    assert "for a QR code, pass the seed it holds with 'seed'" in first["msg"]
+    endpoint.set_faults(garbage=None)
+    endpoint.clear_requests()
+
+    rerun = run(name="alice", state="enabled", user="alice", bootstrap_file=path, on_missing_seed="recreate")
+    assert rerun["failed"] is True and rerun["changed"] is False
+    assert "another run" not in rerun["msg"]
+    assert "its bootstrap_file %s exists: a QRCodePNG file" % path in rerun["msg"]
+    assert "run the task again with that seed as 'seed'" in rerun["msg"]
+    assert endpoint.write_requests() == []
+
+    with Image.open(path) as image:
+        seed = zxingcpp.read_barcodes(image)[0].text.split("secret=")[1].split("&")[0]
+    advised = run(name="alice", state="enabled", user="alice", bootstrap_file=path, seed=seed)
+    assert advised["changed"] is True and assigned_user(iam, SERIAL) == "alice"
+    assert MARKER not in tags_on_endpoint(iam, SERIAL)
