@@ -45,6 +45,7 @@ def validated_args(action, module_name, argument_spec, **kwargs):
         prefix = "Unsupported parameters for (%s) module" % action._load_name
         if not e.message.startswith(prefix):
             raise
-        raise AnsibleActionFail("Unsupported parameters for (%s) module%s" % (module_name, e.message[len(prefix):])) from None
+        rest = e.message[len(prefix):]
+        raise AnsibleActionFail("Unsupported parameters for (%s) module%s" % (module_name, rest)) from None
     finally:
         action._task.args = original

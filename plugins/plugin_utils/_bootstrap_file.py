@@ -2,7 +2,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The bootstrap file on the controller: check it before a device exists, write it once, atomically, never replaced.
 
-Every filesystem error becomes a BootstrapFileError naming the path and the reason. The file's directory must be
+The file written is removed only when its device is deleted again (remove_written), and only if it is still that
+file. Every filesystem error becomes a BootstrapFileError naming the path and the reason. The file's directory must be
 private to the current user, who alone can then plant, swap or remove files there; directories created for it are 0700.
 """
 

@@ -70,12 +70,6 @@ class BootstrapSink:
     def write(self, serial, seed):
         label = self.params["label"] or "%s@%s" % (from_serial_number(serial).name, account_id(serial))
         try:
-            content = render(self.params["bootstrap_method"], seed, label, self.params["issuer"])
-        except Exception as e:  # pylint: disable=broad-except
-            # qrcode's DataOverflowError (a label too long for a QR code) and the like; its text never holds the seed
-            raise DeliveryError("cannot render bootstrap_file %s as %s: %s" % (
-                self.target.path, self.params["bootstrap_method"], type(e).__name__)) from None
-        try:
-            self.target.write(content)
-        except BootstrapFileError as e:
+            self.target.write(render(self.params["bootstrap_method"], seed, label, self.params["issuer"]))
+        except (BootstrapFileError, ValueError) as e:
             raise DeliveryError(str(e))

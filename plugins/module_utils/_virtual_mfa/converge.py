@@ -371,11 +371,11 @@ class DeviceTask:
                            "replace it: %s" % (serial, self.sink.refusal if self.sink else "no bootstrap_file"))
         tags = replacement_tags(self.device.get("tags") or {}, self.want)
         if len(tags) >= MAX_TAGS:  # refuse before deleting: the new device could not be created
+            kept = "" if self.want.purge_tags else " (purge_tags=false keeps the old device's)"
             raise MFAError(message=(
                 "Virtual MFA device %s has no recoverable seed and on_missing_seed=recreate cannot replace it: the new "
                 "device would carry %d tags%s, and a new device can carry at most %d (one of IAM's %d is the "
-                "provisioning marker %s)" % (serial, len(tags), "" if self.want.purge_tags else " (purge_tags=false keeps "
-                                             "the old device's)", MAX_TAGS - 1, MAX_TAGS, MARKER_KEY)))
+                "provisioning marker %s)" % (serial, len(tags), kept, MAX_TAGS - 1, MAX_TAGS, MARKER_KEY)))
         self._delete()
         if not self._create(tags):
             self._replace_unrecoverable()  # re-created by another run meanwhile: lost_race explains
@@ -425,14 +425,14 @@ def _reason(error):
 
 
 def _unread_file_message(serial, bootstrap, busy):
-    later = "once its provisioning tag %s is %d seconds old " % (MARKER_KEY, GRACE_SECONDS) if busy else ""
+    later = ", nor before its provisioning tag %s is %d seconds old" % (MARKER_KEY, GRACE_SECONDS) if busy else ""
     return (
         "Virtual MFA device %s is enabled for nobody and this task has no seed source for it, but its bootstrap_file "
-        "%s exists: a %s file, which this task does not read back. A run that created the device and could not "
-        "enable it leaves its seed there: run the task again with that seed as 'seed' (the secret of the otpauth URI "
-        "the QR code holds). Nothing was changed. If the file belongs to another device, move it away: then "
-        "on_missing_seed=recreate replaces the device %s(its seed is unrecoverable)"
-        % (serial, bootstrap["path"], bootstrap["method"], later))
+        "%s already exists: a %s file, which this task does not read back. A run that created the device and could "
+        "not enable it leaves its seed there: run the task again with that seed as 'seed' (the secret of the otpauth "
+        "URI the QR code holds). Nothing was changed. If the file belongs to another device, move it away: "
+        "on_missing_seed=recreate cannot replace it while that file exists (an existing bootstrap file is never "
+        "replaced)%s" % (serial, bootstrap["path"], bootstrap["method"], later))
 
 
 def _provisioning_message(serial, since):

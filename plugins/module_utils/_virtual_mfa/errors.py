@@ -75,7 +75,8 @@ def _unexpected(description, exception):
         return MFAError(message="Failed to %s: %s" % (description, kind))
     message = "Failed to %s: %s failed with %s" % (description, operation, kind)
     if type(exception).__name__ == "ResponseParserError":
-        message += ". The answer was not IAM's: an endpoint that does not implement %s, or a proxy, answered" % operation
+        message += ". The answer was not IAM's: an endpoint that does not implement %s, or a proxy, answered" % (
+            operation)
         if not operation.startswith(("List", "Get")):
             message += "; whether the call took effect is unknown"
     return MFAError(message=message)

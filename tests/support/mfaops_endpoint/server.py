@@ -70,7 +70,8 @@ HTML_500 = (
 def garbage_answer(kind: str, answer: tuple[str, list, bytes] | None = None) -> tuple[str, list, bytes]:
     """The "html_500" page, or ``answer`` (moto's, for a call that was executed) cut in half."""
     if kind == "html_500":
-        return "500 Internal Server Error", [("Content-Type", "text/html"), ("Content-Length", str(len(HTML_500)))], HTML_500
+        headers = [("Content-Type", "text/html"), ("Content-Length", str(len(HTML_500)))]
+        return "500 Internal Server Error", headers, HTML_500
     status, headers, body = answer
     body = body[: len(body) // 2]
     headers = [(k, v) for k, v in headers if k.lower() != "content-length"] + [("Content-Length", str(len(body)))]

@@ -1,7 +1,8 @@
 """Bad input through the action plugin, as users call it: one ansible-playbook run, one task per case.
 
 Each case must fail with a message naming the problem (a substring is asserted) the way a module's argument checks
-would (no ansible-core class or plugin path in it), without a traceback, and the whole run must make no AWS write call (checked on the endpoint's request log).
+would (no ansible-core class or plugin path in it), without a traceback, and the whole run must make no AWS write
+call (checked on the endpoint's request log).
 """
 
 import os
@@ -39,7 +40,7 @@ CASES = [
     ("tag-value-bad-chars", dict(name="a", tags={"k": "a;b"}), "tags: the value of 'k' has characters IAM does not accept"),
     ("tag-keys-differ-only-in-case", dict(name="a", tags={"Team": "a", "team": "b"}), "differ only in case"),
     ("tags-not-a-dict", dict(name="a", tags=[1, 2]),
-     "argument 'tags' is of type list and we were unable to convert to dict: <class 'list'> cannot be converted to a dict"),
+     "argument 'tags' is of type list and we were unable to convert to dict: <class 'list'> cannot be converted"),
     ("tag-value-number", dict(name="a", tags={"k": 5}), "tags: the value of 'k' is a number (5), not a string"),
     ("tag-key-number", dict(name="a", tags={5: "v"}), "tags: key 5 is a number; tag keys are strings"),
     # --- users, seeds, codes

@@ -29,7 +29,8 @@ def test_an_unparseable_answer_after_the_enable_is_a_warning_naming_the_call_and
     assert "UntagMFADevice failed with ResponseParserError" in result["_stdout"]
 
 
-def test_an_unparseable_answer_after_a_write_fails_with_changed_true_naming_the_call(run, endpoint, iam, users, seed_file):
+def test_an_unparseable_answer_after_a_write_fails_with_changed_true_naming_the_call(run, endpoint, iam, users,
+                                                                                    seed_file):
     path = seed_file()
     _garbage(endpoint, "ListMFADevices", after=1)  # the lookup's listing answers; the one after the enable does not
     result = run(name="alice", state="enabled", user="alice", bootstrap_file=path)
@@ -67,7 +68,8 @@ def _hold_devices(endpoint, user, count):
     return [endpoint.add_user_mfa_device(user, "hardware") for _index in range(count)]
 
 
-def test_a_user_holding_eight_devices_is_refused_before_the_create_and_check_mode_says_so(run, endpoint, users, seed_file):
+def test_a_user_holding_eight_devices_is_refused_before_the_create_and_check_mode_says_so(run, endpoint, users,
+                                                                                         seed_file):
     _hold_devices(endpoint, "alice", 8)
     endpoint.clear_requests()
     path = seed_file()
@@ -111,8 +113,9 @@ def test_an_enable_refused_by_the_limit_after_the_create_leaves_no_device_and_no
 # 8 --------------------------------------------------------------------------------------- recreate's neighbours
 def test_recreate_with_tags_and_purge_tags_false_keeps_the_old_devices_other_tags_and_check_mode_predicts_it(
         run, endpoint, iam, users, seed_file):
-    iam.create_virtual_mfa_device(VirtualMFADeviceName="alice", Tags=[
-        {"Key": MARKER, "Value": "2000-01-01T00:00:00Z"}, {"Key": "team", "Value": "a"}, {"Key": "env", "Value": "prod"}])
+    old_tags = {MARKER: "2000-01-01T00:00:00Z", "team": "a", "env": "prod"}
+    tag_list = [{"Key": key, "Value": value} for key, value in old_tags.items()]
+    iam.create_virtual_mfa_device(VirtualMFADeviceName="alice", Tags=tag_list)
     path = seed_file()
     args = dict(name="alice", state="enabled", user="alice", on_missing_seed="recreate", tags={"env": "dev"},
                 purge_tags=False, bootstrap_file=path, bootstrap_method="Base32StringSeed")
@@ -137,7 +140,7 @@ def test_after_an_enable_fails_right_after_the_create_the_rerun_is_told_to_pass_
     rerun = run(name="alice", state="enabled", user="alice", bootstrap_file=path, on_missing_seed="recreate")
     assert rerun["failed"] is True and rerun["changed"] is False
     assert "another run" not in rerun["msg"]
-    assert "its bootstrap_file %s exists: a QRCodePNG file" % path in rerun["msg"]
+    assert "its bootstrap_file %s already exists: a QRCodePNG file" % path in rerun["msg"]
     assert "run the task again with that seed as 'seed'" in rerun["msg"]
     assert endpoint.write_requests() == []
 

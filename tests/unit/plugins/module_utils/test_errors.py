@@ -1,4 +1,4 @@
-"""errors.MFAErrorHandler: every exception a call raises becomes an MFAError naming the call, never quoting an answer."""
+"""errors.MFAErrorHandler: every exception a call raises becomes an MFAError naming the call, never quoting answers."""
 
 import pytest
 from botocore.exceptions import ClientError
@@ -22,8 +22,9 @@ def _call(operation_name, exception):
 
 
 def _unparseable():
+    body = "b'<CreateVirtualMFADeviceResult><Base32StringSeed>%s'" % SEED
     return ResponseParserError("Unable to parse response (no element found: line 1, column 80), invalid XML received. "
-                               "Further retries may succeed:\nb'<CreateVirtualMFADeviceResult><Base32StringSeed>%s'" % SEED)
+                               "Further retries may succeed:\n" + body)
 
 
 def test_an_unparseable_answer_names_the_call_and_never_quotes_the_answer():
@@ -67,7 +68,8 @@ def test_a_client_error_keeps_amazon_aws_wording_and_the_deletion_handler_still_
     assert caught.value.message == "Failed to enable MFA device" and caught.value.exception is refused
     assert "EnableMFADevice operation" in str(caught.value)
     missing = ClientError({"Error": {"Code": "NoSuchEntity", "Message": "gone"}}, "DeleteVirtualMFADevice")
-    delete = MFAErrorHandler.deletion_error_handler("delete virtual MFA device")(_call("DeleteVirtualMFADevice", missing))
+    handler = MFAErrorHandler.deletion_error_handler("delete virtual MFA device")
+    delete = handler(_call("DeleteVirtualMFADevice", missing))
     assert delete() is False
 
 

@@ -405,3 +405,29 @@ def test_parse_mode(given, expected):
 def test_parse_mode_rejects(given):
     with pytest.raises(BootstrapFileError, match="bootstrap_mode"):
         parse_mode(given)
+
+
+def test_remove_written_removes_the_file_and_the_directories_write_created(tmp_path):
+    target = BootstrapFile(str(tmp_path / "new" / "deeper" / "alice.seed"), 0o600)
+    target.write(b"SEED\n")
+    target.remove_written()
+    assert tree(str(tmp_path)) == []
+    target.remove_written()  # once removed, nothing more to do
+
+
+def test_remove_written_leaves_a_file_put_at_the_path_since_alone(tmp_path):
+    path = tmp_path / "alice.seed"
+    target = BootstrapFile(str(path), 0o600)
+    target.write(b"SEED\n")
+    path.unlink()
+    path.write_bytes(b"someone else's\n")
+    with pytest.raises(BootstrapFileError, match="is no longer the file this task wrote; it was left alone"):
+        target.remove_written()
+    assert path.read_bytes() == b"someone else's\n"
+
+
+def test_remove_written_without_a_write_removes_nothing(tmp_path):
+    path = tmp_path / "alice.seed"
+    path.write_bytes(b"SEED\n")
+    BootstrapFile(str(path), 0o600).remove_written()
+    assert path.exists()
