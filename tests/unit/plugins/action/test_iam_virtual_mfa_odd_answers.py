@@ -23,7 +23,7 @@ def test_an_unparseable_answer_after_the_enable_is_a_warning_naming_the_call_and
     written and the device enabled."""
     path = seed_file()
     _garbage(endpoint, "UntagMFADevice")
-    result = run(name="alice", state="enabled", user="alice", bootstrap_file=path)
+    result = run(name="alice", state="enabled", user_name="alice", bootstrap_file=path)
     assert not result.get("failed"), result.get("msg")
     assert result["changed"] is True and assigned_user(iam, SERIAL) == "alice" and os.path.exists(path)
     assert "UntagMFADevice failed with ResponseParserError" in result["_stdout"]
@@ -33,7 +33,7 @@ def test_an_unparseable_answer_after_a_write_fails_with_changed_true_naming_the_
                                                                                     seed_file):
     path = seed_file()
     _garbage(endpoint, "ListMFADevices", after=1)  # the lookup's listing answers; the one after the enable does not
-    result = run(name="alice", state="enabled", user="alice", bootstrap_file=path)
+    result = run(name="alice", state="enabled", user_name="alice", bootstrap_file=path)
     assert result["failed"] is True and result["changed"] is True
     assert result["msg"].startswith("Failed to list the MFA devices of an IAM user: ListMFADevices failed with "
                                     "ResponseParserError: Unable to parse response")
@@ -73,8 +73,8 @@ def test_a_user_holding_eight_devices_is_refused_before_the_create_and_check_mod
     _hold_devices(endpoint, "alice", 8)
     endpoint.clear_requests()
     path = seed_file()
-    predicted = run(check_mode=True, name="alice", state="enabled", user="alice", bootstrap_file=path)
-    real = run(name="alice", state="enabled", user="alice", bootstrap_file=path)
+    predicted = run(check_mode=True, name="alice", state="enabled", user_name="alice", bootstrap_file=path)
+    real = run(name="alice", state="enabled", user_name="alice", bootstrap_file=path)
     for result in (predicted, real):
         assert result["failed"] is True and result["changed"] is False
         assert "IAM user alice already holds 8 MFA devices" in result["msg"]
@@ -99,7 +99,7 @@ def test_an_enable_refused_by_the_limit_after_the_create_leaves_no_device_and_no
     helper.start()
     path = seed_file()
     try:
-        result = run(name="alice", state="enabled", user="alice", bootstrap_file=path)
+        result = run(name="alice", state="enabled", user_name="alice", bootstrap_file=path)
     finally:
         helper.join()
     assert result["failed"] is True and result["changed"] is True
@@ -117,7 +117,7 @@ def test_recreate_with_tags_and_purge_tags_false_keeps_the_old_devices_other_tag
     tag_list = [{"Key": key, "Value": value} for key, value in old_tags.items()]
     iam.create_virtual_mfa_device(VirtualMFADeviceName="alice", Tags=tag_list)
     path = seed_file()
-    args = dict(name="alice", state="enabled", user="alice", on_missing_seed="recreate", tags={"env": "dev"},
+    args = dict(name="alice", state="enabled", user_name="alice", on_missing_seed="recreate", tags={"env": "dev"},
                 purge_tags=False, bootstrap_file=path, bootstrap_method="Base32StringSeed")
     predicted = run(check_mode=True, diff=True, **args)
     real = run(diff=True, **args)
@@ -131,13 +131,13 @@ def test_after_an_enable_fails_right_after_the_create_the_rerun_is_told_to_pass_
         run, endpoint, iam, users, seed_file):
     path = seed_file()
     _garbage(endpoint, "EnableMFADevice")  # not executed: the device stays enabled for nobody, its QR code written
-    first = run(name="alice", state="enabled", user="alice", bootstrap_file=path)
+    first = run(name="alice", state="enabled", user_name="alice", bootstrap_file=path)
     assert first["failed"] is True and first["changed"] is True
     assert "for a QR code, pass the seed it holds with 'seed'" in first["msg"]
     endpoint.set_faults(garbage=None)
     endpoint.clear_requests()
 
-    rerun = run(name="alice", state="enabled", user="alice", bootstrap_file=path, on_missing_seed="recreate")
+    rerun = run(name="alice", state="enabled", user_name="alice", bootstrap_file=path, on_missing_seed="recreate")
     assert rerun["failed"] is True and rerun["changed"] is False
     assert "another run" not in rerun["msg"]
     assert "its bootstrap_file %s already exists: a QRCodePNG file" % path in rerun["msg"]
@@ -146,6 +146,6 @@ def test_after_an_enable_fails_right_after_the_create_the_rerun_is_told_to_pass_
 
     with Image.open(path) as image:
         seed = zxingcpp.read_barcodes(image)[0].text.split("secret=")[1].split("&")[0]
-    advised = run(name="alice", state="enabled", user="alice", bootstrap_file=path, seed=seed)
+    advised = run(name="alice", state="enabled", user_name="alice", bootstrap_file=path, seed=seed)
     assert advised["changed"] is True and assigned_user(iam, SERIAL) == "alice"
     assert MARKER not in tags_on_endpoint(iam, SERIAL)

@@ -182,14 +182,14 @@ def test_a_user_holding_eight_devices_is_refused_before_the_create(check_mode):
     _holding(client, "alice", 8)
     with pytest.raises(MFAError, match="IAM user alice already holds 8 MFA devices .* the device is not created. "
                                        "Nothing was changed"):
-        task(client, sink, check_mode=check_mode, state="enabled", user="alice").run()
+        task(client, sink, check_mode=check_mode, state="enabled", user_name="alice").run()
     assert client.writes() == [] and sink.written == []
 
 
 def test_a_user_holding_seven_devices_gets_the_eighth():
     client = StubIAM()
     _holding(client, "alice", 7)
-    assert task(client, StubSink(), state="enabled", user="alice").run() is True
+    assert task(client, StubSink(), state="enabled", user_name="alice").run() is True
 
 
 def test_a_reassign_to_a_user_holding_eight_devices_never_deactivates_the_holder():
@@ -197,7 +197,7 @@ def test_a_reassign_to_a_user_holding_eight_devices_never_deactivates_the_holder
     client.add("alice", holder="bob")
     _holding(client, "alice", 8)
     with pytest.raises(MFAError, match="already holds 8 MFA devices .* the device is not moved"):
-        task(client, StubSink(), state="enabled", user="alice", reassign=True, seed=SEED).run()
+        task(client, StubSink(), state="enabled", user_name="alice", reassign=True, seed=SEED).run()
     assert client.writes() == []
 
 
@@ -205,7 +205,7 @@ def test_an_enable_refused_by_the_limit_after_the_create_deletes_the_device_and_
     """The user got an eighth device between the lookup and the enable."""
     client, sink = StubIAM(), StubSink()
     client.fail["enable_mfa_device"] = error("LimitExceeded", "EnableMFADevice")
-    t = task(client, sink, state="enabled", user="alice")
+    t = task(client, sink, state="enabled", user_name="alice")
     expected = "could not be enabled: IAM user alice holds 8 MFA devices.*deleted again and its bootstrap file /secure/"
     with pytest.raises(MFAError, match=expected) as caught:
         t.run()
@@ -219,7 +219,7 @@ def test_when_the_undo_cannot_delete_the_device_its_bootstrap_file_stays():
     client.fail["enable_mfa_device"] = error("LimitExceeded", "EnableMFADevice")
     client.fail["delete_virtual_mfa_device"] = error("ServiceFailure", "DeleteVirtualMFADevice")
     with pytest.raises(MFAError, match="Deleting it again failed .*its seed is in /secure/alice.png"):
-        task(client, sink, state="enabled", user="alice").run()
+        task(client, sink, state="enabled", user_name="alice").run()
     assert len(client.devices) == 1 and len(sink.written) == 1
 
 
@@ -228,7 +228,7 @@ def test_when_the_undo_cannot_delete_the_device_its_bootstrap_file_stays():
 def test_recreate_with_tags_and_purge_tags_false_merges_the_old_devices_other_tags(check_mode):
     client = StubIAM()
     client.add("alice", tags={MARKER_KEY: "2000-01-01T00:00:00Z", "team": "a", "env": "prod"})
-    t = task(client, StubSink(), check_mode=check_mode, state="enabled", user="alice", on_missing_seed="recreate",
+    t = task(client, StubSink(), check_mode=check_mode, state="enabled", user_name="alice", on_missing_seed="recreate",
              tags={"env": "dev"}, purge_tags=False)
     assert t.run() is True
     assert t.device["tags"] == {"team": "a", "env": "dev"}
@@ -242,7 +242,7 @@ def test_a_young_marker_with_tags_to_change_writes_nothing():
     client = StubIAM()
     client.add("alice", tags={MARKER_KEY: now_value(), "k": "v"})
     with pytest.raises(MFAError, match="being provisioned by another run.*Nothing was changed"):
-        task(client, StubSink(), state="enabled", user="alice", on_missing_seed="recreate", tags={"k": "w"}).run()
+        task(client, StubSink(), state="enabled", user_name="alice", on_missing_seed="recreate", tags={"k": "w"}).run()
     assert client.writes() == []
 
 
@@ -250,7 +250,7 @@ def test_a_recreate_whose_merged_tags_leave_no_room_for_the_marker_deletes_nothi
     client = StubIAM()
     client.add("alice", tags=dict({"k%d" % index: "v" for index in range(45)}, **{MARKER_KEY: "2000-01-01T00:00:00Z"}))
     with pytest.raises(MFAError, match="the new device would carry 50 tags"):
-        task(client, StubSink(), state="enabled", user="alice", on_missing_seed="recreate",
+        task(client, StubSink(), state="enabled", user_name="alice", on_missing_seed="recreate",
              tags={"n%d" % index: "v" for index in range(5)}, purge_tags=False).run()
     assert client.writes() == []
 
@@ -261,7 +261,7 @@ def test_an_unassigned_device_whose_qr_bootstrap_file_exists_is_told_to_pass_the
     client = StubIAM()
     client.add("alice", tags={MARKER_KEY: marker} if marker else {})
     with pytest.raises(MFAError) as caught:
-        task(client, StubSink(refusal="bootstrap_file exists", unread_file=True), state="enabled", user="alice",
+        task(client, StubSink(refusal="bootstrap_file exists", unread_file=True), state="enabled", user_name="alice",
              on_missing_seed="recreate").run()
     message = caught.value.message
     assert "its bootstrap_file /secure/alice.png already exists: a QRCodePNG file" in message
