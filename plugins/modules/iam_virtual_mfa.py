@@ -91,12 +91,12 @@ options:
         available, for example after a run was killed between creating the device and writing O(bootstrap_file).
       - V(fail) stops with a message saying how to replace the device.
       - V(recreate) deletes the device, creates it again and writes the new seed to O(bootstrap_file). The new
-        device gets the tags the task would leave on the old one: the old device's tags when O(tags) is not given,
-        O(tags) merged into them with O(purge_tags=false), O(tags) alone otherwise (never the provisioning tag or
-        C(aws:) keys). Check mode predicts the same tags.
+        device gets the tags the task would leave on the old one, that is the old device's tags when O(tags) is not
+        given, O(tags) merged into them with O(purge_tags=false), O(tags) alone otherwise (never the provisioning
+        tag or C(aws:) keys). Check mode predicts the same tags.
       - If O(bootstrap_file) exists as a QR code (which the task does not read back), the task changes nothing and
-        says to pass the seed that file holds as O(seed): a run that created the device and could not enable it
-        leaves it there.
+        says to pass the seed that file holds as O(seed), since a run that created the device and could not enable
+        it leaves it there.
       - Never while another run is still provisioning the device, for example another AWX job or host that has
         created it and not yet written its bootstrap file or enabled it. The creating run tags the device with
         C(mfaops:provisioning) (the UTC time of creation) in the create call itself and removes the tag once the
@@ -164,12 +164,13 @@ notes:
     one page of 1,000 devices at a time until the device is found, then ListMFADeviceTags: 2 calls up to 1,000
     devices, ceil(N / 1000) + 1 for N devices."
   - An IAM user holds at most 8 MFA devices of any kind (virtual, FIDO, hardware). With O(state=enabled), the task
-    counts the devices of O(user) before any write, in check mode too, and fails without creating or moving
+    counts the devices of O(user_name) before any write, in check mode too, and fails without creating or moving
     anything when there is no room. If the user fills up between that count and the enable (LimitExceeded), the
     device the task created is deleted again and its bootstrap file removed.
   - Every failure names the IAM call that failed, also when the answer is not IAM's (an endpoint without the call,
-    a proxy's HTML error page: botocore's C(ResponseParserError)); such an answer never appears in the message. A
-    failure after a write call, or of a write call whose answer is unknown, reports C(changed=true).
+    a proxy's HTML error page, which botocore reports as C(ResponseParserError)); such an answer never appears in
+    the message. A failure after a write call, or of a write call whose answer is unknown, reports
+    C(changed=true).
   - The diff shows the device's serial number, name, path, user and tags before and after; C(enable_date) is in the
     result but not in the diff, since check mode cannot know it in advance.
 seealso:

@@ -143,11 +143,11 @@ class DeviceTask:
                 if not _unanswered(e):
                     raise
                 self.wrote = True  # IAM may have created the device, and no answer brought its seed
+                label = self.ident.path + self.ident.name
                 raise MFAError(message=(
-                    "%s. If IAM created virtual MFA device %s%s, nobody holds its seed: it is enabled for nobody and "
+                    "%s. If IAM created virtual MFA device %s, nobody holds its seed: it is enabled for nobody and "
                     "carries the provisioning tag %s; replace it once the tag is %d seconds old (on_missing_seed="
-                    "recreate) or delete it (state=absent)" % (_reason(e), self.ident.path, self.ident.name, MARKER_KEY,
-                                                              GRACE_SECONDS))) from e
+                    "recreate) or delete it (state=absent)" % (_reason(e), label, MARKER_KEY, GRACE_SECONDS)))
             self.wrote = self.fresh = True
             self._deliver(serial, seed)
             self.clock = CodeClock(seed, self.sleep, self.now)

@@ -29,8 +29,8 @@ def test_an_unparseable_answer_after_the_enable_is_a_warning_naming_the_call_and
     assert "UntagMFADevice failed with ResponseParserError" in result["_stdout"]
 
 
-def test_an_unparseable_answer_after_a_write_fails_with_changed_true_naming_the_call(run, endpoint, iam, users,
-                                                                                    seed_file):
+def test_an_unparseable_answer_after_a_write_fails_with_changed_true_naming_the_call(
+        run, endpoint, iam, users, seed_file):
     path = seed_file()
     _garbage(endpoint, "ListMFADevices", after=1)  # the lookup's listing answers; the one after the enable does not
     result = run(name="alice", state="enabled", user_name="alice", bootstrap_file=path)
@@ -68,8 +68,8 @@ def _hold_devices(endpoint, user, count):
     return [endpoint.add_user_mfa_device(user, "hardware") for _index in range(count)]
 
 
-def test_a_user_holding_eight_devices_is_refused_before_the_create_and_check_mode_says_so(run, endpoint, users,
-                                                                                         seed_file):
+def test_a_user_holding_eight_devices_is_refused_before_the_create_and_check_mode_says_so(
+        run, endpoint, users, seed_file):
     _hold_devices(endpoint, "alice", 8)
     endpoint.clear_requests()
     path = seed_file()
@@ -82,8 +82,8 @@ def test_a_user_holding_eight_devices_is_refused_before_the_create_and_check_mod
     assert endpoint.write_requests() == [] and not os.path.exists(path)
 
 
-def test_an_enable_refused_by_the_limit_after_the_create_leaves_no_device_and_no_seed_file(run, endpoint, iam, users,
-                                                                                          seed_file):
+def test_an_enable_refused_by_the_limit_after_the_create_leaves_no_device_and_no_seed_file(
+        run, endpoint, iam, users, seed_file):
     """The user had 7 devices when the task looked, and gets an eighth while the create's answer is on its way."""
     _hold_devices(endpoint, "alice", 7)
     endpoint.set_faults(pause_after={"action": "CreateVirtualMFADevice", "seconds": 30})
