@@ -39,7 +39,7 @@ class BootstrapFile:
     def __init__(self, path, mode):
         self.path = os.path.abspath(os.path.expanduser(path))
         self.mode = mode
-        self._written = None  # (st_dev, st_ino) of the file write() wrote, and the directories it created
+        self._written = None  # the identity of the file write() wrote, and the directories it created
 
     def exists(self):
         """True for a regular file, False for nothing; refuses directories, symlinks and anything else at the path."""
@@ -125,19 +125,18 @@ class BootstrapFile:
             except OSError:
                 pass
         directory.fsync()
-        return info.st_dev, info.st_ino
+        return _identity(info)
 
     def remove_written(self):
         """Remove the file write() wrote, and the directories it created for it if they are empty; a file put at the
         path since (another inode) is left alone."""
         if self._written is None:
             return
-        (device, inode), created = self._written
+        identity, created = self._written
         name = os.path.basename(self.path)
         try:
             with self._open_directory() as directory:
-                info = directory.lstat(name)
-                if (info.st_dev, info.st_ino) != (device, inode):
+                if _identity(directory.lstat(name)) != identity:
                     raise BootstrapFileError("bootstrap_file %s is no longer the file this task wrote; it was left "
                                              "alone" % self.path)
                 directory.unlink(name)
@@ -210,3 +209,9 @@ class BootstrapFile:
 
     def _error(self, action, e):
         return BootstrapFileError("cannot %s bootstrap_file %s: %s" % (action, self.path, e.strerror or e))
+
+
+def _identity(info):
+    """What tells the file write() wrote from one put at its path since: its inode (which a new file may reuse once
+    the first is deleted), size and modification time."""
+    return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, stat.S_IFMT(info.st_mode)

@@ -415,11 +415,15 @@ def test_remove_written_removes_the_file_and_the_directories_write_created(tmp_p
     target.remove_written()  # once removed, nothing more to do
 
 
-def test_remove_written_leaves_a_file_put_at_the_path_since_alone(tmp_path):
+@pytest.mark.parametrize("away", ["moved", "deleted"])  # deleted: the new file may get the same inode number
+def test_remove_written_leaves_a_file_put_at_the_path_since_alone(tmp_path, away):
     path = tmp_path / "alice.seed"
     target = BootstrapFile(str(path), 0o600)
     target.write(b"SEED\n")
-    path.unlink()
+    if away == "moved":
+        os.rename(str(path), str(tmp_path / "moved.seed"))
+    else:
+        path.unlink()
     path.write_bytes(b"someone else's\n")
     with pytest.raises(BootstrapFileError, match="is no longer the file this task wrote; it was left alone"):
         target.remove_written()
