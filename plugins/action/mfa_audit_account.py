@@ -30,8 +30,8 @@ from ansible_collections.mfaops.iam.plugins.module_utils._audit.states import st
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import CLIENT_CONFIG
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import RETRY
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import MFAError
-from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.tag_fetch import MAX_WORKERS
-from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.tag_fetch import pool_config
+from ansible_collections.mfaops.iam.plugins.module_utils._common.pool import MAX_WORKERS
+from ansible_collections.mfaops.iam.plugins.module_utils._common.client import pool_config
 from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts.naming import account_directory
 from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts.naming import mark_unsafe
 from ansible_collections.mfaops.iam.plugins.plugin_utils._audit_store import DirectoryStore

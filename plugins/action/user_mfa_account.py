@@ -7,27 +7,23 @@ are written to their bootstrap files here.  No secret becomes a module argument,
 ANSIBLE_DEBUG has nothing to show.  The module file holds the documentation only (like iam_virtual_mfa's).
 """
 
-import datetime
-
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.basic import missing_required_lib
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.mfaops.iam.plugins.module_utils._assume_role import assume_role_problem
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa import api
-from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import CLIENT_CONFIG
+from ansible_collections.mfaops.iam.plugins.module_utils._common.client import client_config
+from ansible_collections.mfaops.iam.plugins.module_utils._common.file_mode import parse_mode
+from ansible_collections.mfaops.iam.plugins.module_utils._common.pool import concurrency_problem
+from ansible_collections.mfaops.iam.plugins.module_utils._common.stamps import stamp
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import RETRY
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import MFAError
-from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.tag_fetch import MAX_WORKERS
-from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.tag_fetch import pool_config
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.totp import HAS_PYOTP
 from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts.naming import account_directory
 from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts.naming import child_path
 from ansible_collections.mfaops.iam.plugins.plugin_utils._aws_connection import ControllerAWS
 from ansible_collections.mfaops.iam.plugins.plugin_utils._aws_connection import task_environment
-from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_file import BootstrapFileError
-from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_file import parse_mode
-from ansible_collections.mfaops.iam.plugins.plugin_utils._fleet_plan.inputs import STAMP
 from ansible_collections.mfaops.iam.plugins.plugin_utils._user_mfa_account.argspec import full_argument_spec
 from ansible_collections.mfaops.iam.plugins.plugin_utils._user_mfa_account.outcome import failure_text
 from ansible_collections.mfaops.iam.plugins.plugin_utils._user_mfa_account.outcome import task_result
@@ -64,10 +60,9 @@ class ActionModule(ActionBase):
         directory = self._directory(params, task_vars)
 
         aws = ControllerAWS(params, ansible_name=ACTION)
-        client = aws.client("iam", retry_decorator=RETRY, config=dict(CLIENT_CONFIG, **pool_config(params["max_concurrency"])))
-        now = datetime.datetime.now(datetime.timezone.utc).strftime(STAMP)
+        client = aws.client("iam", retry_decorator=RETRY, config=client_config(params["max_concurrency"]))
         account = AccountRun(client, params, self._task.check_mode, directory,
-                             lambda: api.caller_account(aws.client("sts", config=CLIENT_CONFIG)), now)
+                             lambda: api.caller_account(aws.client("sts", config=client_config())), stamp())
         try:
             outcomes = account.run()
         except Refusal as e:
@@ -94,11 +89,12 @@ class ActionModule(ActionBase):
 
 def _options_problem(params):
     """What is wrong with the options that are not the entries', or None; checked before any AWS call."""
-    if not 1 <= params["max_concurrency"] <= MAX_WORKERS:
-        return "max_concurrency must be between 1 and %d, not %d" % (MAX_WORKERS, params["max_concurrency"])
+    problem = concurrency_problem(params["max_concurrency"])
+    if problem:
+        return problem
     try:
-        parse_mode(params["bootstrap_mode"])
-    except BootstrapFileError as e:
+        parse_mode(params["bootstrap_mode"], "bootstrap_mode")
+    except ValueError as e:
         return str(e)
     return None
 

@@ -238,6 +238,7 @@ except ImportError:  # ansible-core < 2.19 templates every inventory string
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.plugin_utils.inventory import AWSInventoryBase
 
+from ansible_collections.mfaops.iam.plugins.module_utils._common.client import client_config
 from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts import ec2_options
 from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts import hostvars
 from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts import listing
@@ -247,8 +248,6 @@ from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts import select
 
 DEFAULT_REGION = "us-east-1"
 CACHE_FORMAT = 1
-# botocore's standard retry mode retries Organizations' TooManyRequestsException and 5xx answers, page by page.
-CLIENT_CONFIG = {"retries": {"mode": "standard", "max_attempts": 10}}
 PLAYBOOK_PYTHON = "{{ ansible_playbook_python }}"
 # The options that decide which accounts are listed and what is read about them: a cached listing made with other
 # values of these is not used.
@@ -283,8 +282,8 @@ class InventoryModule(AWSInventoryBase):
         if not self._role_assumed:
             super()._set_frozen_credentials()
             self._role_assumed = True
-        config = dict(CLIENT_CONFIG, max_pool_connections=max(10, workers))
-        return self.client("organizations", config=config)
+        # botocore's standard retry mode retries Organizations' TooManyRequestsException and 5xx answers, page by page.
+        return self.client("organizations", config=client_config(workers))
 
     def _list_organization(self, settings):
         """The records of the organization's accounts that the status, OU and exclusion filters keep."""

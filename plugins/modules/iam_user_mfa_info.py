@@ -238,26 +238,22 @@ root:
       sample: arn:aws:iam::123456789012:mfa/root-account-mfa-device
 """
 
-import re
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.mfaops.iam.plugins.module_utils._common.client import client_config
+from ansible_collections.mfaops.iam.plugins.module_utils._common.paths import path_prefix_problem
+from ansible_collections.mfaops.iam.plugins.module_utils._common.pool import DEFAULT_WORKERS
+from ansible_collections.mfaops.iam.plugins.module_utils._common.pool import concurrency_problem
 from ansible_collections.mfaops.iam.plugins.module_utils._user_mfa.collect import ALL_USERS
 from ansible_collections.mfaops.iam.plugins.module_utils._user_mfa.collect import NO_USERS
 from ansible_collections.mfaops.iam.plugins.module_utils._user_mfa.collect import USERS_WITHOUT_MFA
 from ansible_collections.mfaops.iam.plugins.module_utils._user_mfa.collect import USERS_WITHOUT_VIRTUAL_MFA
 from ansible_collections.mfaops.iam.plugins.module_utils._user_mfa.collect import collect
-from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import CLIENT_CONFIG
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import RETRY
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import MFAError
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.missing_call import watch
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.identity import user_problem
-from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.tag_fetch import DEFAULT_WORKERS
-from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.tag_fetch import MAX_WORKERS
-from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.tag_fetch import pool_config
-
-_PATH_PREFIX = re.compile(r"/[\x21-\x7E]{0,511}")
-
 
 def argument_spec():
     return dict(
@@ -272,16 +268,13 @@ def argument_spec():
 
 def first_problem(params):
     """What is wrong with the options, as a message, or None; checked before any AWS call."""
-    prefix = params["path_prefix"]
-    if prefix is not None and not _PATH_PREFIX.fullmatch(prefix):
-        return "path_prefix %r is not an IAM path prefix ('/' then printable ASCII, at most 512 characters)" % prefix
+    if params["path_prefix"] is not None and path_prefix_problem(params["path_prefix"]):
+        return path_prefix_problem(params["path_prefix"])
     if params["name"] is not None and user_problem(params["name"]):
         return "name" + user_problem(params["name"])[len("user"):]
     if params["devices_of"] == NO_USERS and params["password_of"] == USERS_WITHOUT_MFA:
         return "password_of=users_without_mfa needs to know who has MFA: devices_of=no_users asks nobody"
-    if not 1 <= params["max_concurrency"] <= MAX_WORKERS:
-        return "max_concurrency must be between 1 and %d, not %d" % (MAX_WORKERS, params["max_concurrency"])
-    return None
+    return concurrency_problem(params["max_concurrency"])
 
 
 def main():
@@ -290,7 +283,7 @@ def main():
     if problem:
         module.fail_json(msg=problem)
 
-    config = dict(CLIENT_CONFIG, **pool_config(module.params["max_concurrency"]))
+    config = client_config(module.params["max_concurrency"])
     client = watch(module.client("iam", retry_decorator=RETRY, config=config))
     try:
         users, root = collect(client, module.params)

@@ -186,11 +186,12 @@ virtual_mfa_devices:
       sample: {"team": "payments", "owner": "alice"}
 """
 
-import re
-
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import CLIENT_CONFIG
+from ansible_collections.mfaops.iam.plugins.module_utils._common.client import client_config
+from ansible_collections.mfaops.iam.plugins.module_utils._common.paths import path_prefix_problem
+from ansible_collections.mfaops.iam.plugins.module_utils._common.pool import DEFAULT_WORKERS
+from ansible_collections.mfaops.iam.plugins.module_utils._common.pool import concurrency_problem
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import RETRY
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import MFAError
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.missing_call import watch
@@ -200,13 +201,7 @@ from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.identity i
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.listing import ASSIGNMENT_STATUS
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.listing import add_tags
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.listing import list_devices
-from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.tag_fetch import DEFAULT_WORKERS
-from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.tag_fetch import MAX_WORKERS
-from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.tag_fetch import pool_config
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.validate import tag_type_problem
-
-_PATH_PREFIX = re.compile(r"/[\x21-\x7E]{0,511}")
-
 
 def argument_spec():
     return dict(
@@ -219,12 +214,6 @@ def argument_spec():
         include_tags=dict(type="bool", default=True),
         max_concurrency=dict(type="int", default=DEFAULT_WORKERS),
     )
-
-
-def _path_prefix_problem(prefix):
-    if not _PATH_PREFIX.fullmatch(prefix):
-        return "path_prefix %r is not an IAM path prefix ('/' then printable ASCII, at most 512 characters)" % prefix
-    return None
 
 
 def _user_name_problem(user_name):
@@ -241,16 +230,14 @@ def first_problem(params):
     """What is wrong with the filters, as a message, or None; checked before any AWS call."""
     checks = (
         ("name", name_problem), ("user_name", _user_name_problem),
-        ("path_prefix", _path_prefix_problem), ("serial_number", _serial_problem),
+        ("path_prefix", path_prefix_problem), ("serial_number", _serial_problem),
         ("tags", lambda tags: tag_type_problem("tags", tags)),
     )
     for option, check in checks:
         problem = params[option] is not None and check(params[option])
         if problem:
             return problem
-    if not 1 <= params["max_concurrency"] <= MAX_WORKERS:
-        return "max_concurrency must be between 1 and %d, not %d" % (MAX_WORKERS, params["max_concurrency"])
-    return None
+    return concurrency_problem(params["max_concurrency"])
 
 
 def main():
@@ -260,7 +247,7 @@ def main():
     if problem:
         module.fail_json(msg=problem)
 
-    config = dict(CLIENT_CONFIG, **pool_config(params["max_concurrency"]))
+    config = client_config(params["max_concurrency"])
     client = watch(module.client("iam", retry_decorator=RETRY, config=config))
     try:
         devices = list_devices(client, params)

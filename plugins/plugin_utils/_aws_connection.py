@@ -26,7 +26,7 @@ from ansible_collections.amazon.aws.plugins.plugin_utils.base import AWSPluginBa
 
 from ansible_collections.mfaops.iam.plugins.module_utils._assume_role import ASSUME_ROLE_OPTIONS
 from ansible_collections.mfaops.iam.plugins.module_utils._assume_role import assume_role_call
-from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import CLIENT_CONFIG
+from ansible_collections.mfaops.iam.plugins.module_utils._common.client import CLIENT_CONFIG
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.missing_call import watch
 
 try:

@@ -22,19 +22,6 @@ class BootstrapFileError(Exception):
     """The bootstrap file cannot be read or written; the message names the path and the reason."""
 
 
-def parse_mode(mode):
-    """``bootstrap_mode`` as an int: an octal string such as '0600', or an int (0o600 or its decimal 384)."""
-    try:
-        value = int(mode, 8) if isinstance(mode, str) else int(mode)
-    except (TypeError, ValueError):
-        raise BootstrapFileError("bootstrap_mode %r is not an octal file mode such as '0600'" % (mode,)) from None
-    if not 0 <= value <= 0o777:
-        raise BootstrapFileError("bootstrap_mode %r is outside 0000-0777" % (mode,))
-    if not value & stat.S_IRUSR:
-        raise BootstrapFileError("bootstrap_mode %r would leave the file unreadable by its owner" % (mode,))
-    return value
-
-
 class BootstrapFile:
     def __init__(self, path, mode):
         self.path = os.path.abspath(os.path.expanduser(path))

@@ -7,23 +7,30 @@
 written, no QR code library).  ``write`` renders the seed in the chosen format and writes it once.
 """
 
+from ansible_collections.mfaops.iam.plugins.module_utils._common.file_mode import parse_mode
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.converge import DeliveryError
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.identity import account_id
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.identity import from_serial_number
 from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_file import BootstrapFile
 from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_file import BootstrapFileError
-from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_file import parse_mode
 from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_formats import HAS_QRCODE
 from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_formats import TEXT_METHODS
 from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_formats import render
 from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_formats import seed_from_text
 
 
+def _mode(mode):
+    try:
+        return parse_mode(mode, "bootstrap_mode")
+    except ValueError as e:
+        raise BootstrapFileError(str(e)) from None
+
+
 class BootstrapSink:
     def __init__(self, path, params):
         """``path``: the absolute bootstrap_file path (resolved by the caller), or None."""
         self.params = params
-        self.target = BootstrapFile(path, parse_mode(params["bootstrap_mode"])) if path else None
+        self.target = BootstrapFile(path, _mode(params["bootstrap_mode"])) if path else None
         self.refusal = None
         self.seed = None  # a seed read back from an existing text bootstrap file
         self.unread_file = False  # the file exists and is a QR code, which is not read back

@@ -18,27 +18,25 @@ file's name is replaced, never followed.
 import errno
 import json
 import os
-import re
 import stat
 
+from ansible_collections.mfaops.iam.plugins.module_utils._common import file_mode
 from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_dir import Directory
 from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_dir import not_private
 
 DIRECTORY_MODE = 0o750
-_OCTAL = re.compile(r"0?[0-7]{3,4}")
 
 
 class ReportFileError(Exception):
     """A report file could not be written or read; the message says which, why, and what to fix."""
 
 
-def parse_mode(mode):
-    """A file mode from an octal string (``"0640"``) or an int (YAML's ``0640``); raises ReportFileError."""
-    if isinstance(mode, int) and not isinstance(mode, bool) and 0 <= mode <= 0o7777:
-        return mode
-    if isinstance(mode, str) and _OCTAL.fullmatch(mode.strip()):
-        return int(mode.strip(), 8)
-    raise ReportFileError("mode %r is not an octal file mode such as '0640' (symbolic modes are not supported)" % (mode,))
+def parse_mode(mode, option="mode"):
+    """A report's file mode by the collection's one rule (_common.file_mode); raises ReportFileError."""
+    try:
+        return file_mode.parse_mode(mode, option)
+    except ValueError as e:
+        raise ReportFileError(str(e)) from None
 
 
 def ensure_directory(path):

@@ -37,6 +37,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path[:0] = [os.path.join(ROOT, "tests", "support"), os.path.join(ROOT, "build", "collections")]
 
 import mfa_fleet  # noqa: E402  pylint: disable=wrong-import-position
+from module_main import run_module_main  # noqa: E402  pylint: disable=wrong-import-position
 from mfaops_endpoint import Endpoint  # noqa: E402  pylint: disable=wrong-import-position
 
 from bench_playbooks import CREDENTIALS, ansible_playbook, environment  # noqa: E402  pylint: disable=wrong-import-position
@@ -95,7 +96,7 @@ def info_entry_point(endpoint, workers):
 
     args = dict(endpoint_url=endpoint.url, region="us-east-1", max_concurrency=workers)
     os.environ.update(CREDENTIALS)
-    result = mfa_fleet.run_module_main(main, args)
+    result = run_module_main(main, args)
     if result.get("failed"):
         raise RuntimeError("iam_virtual_mfa_info failed: %s" % result.get("msg"))
     return result["virtual_mfa_devices"]

@@ -8,9 +8,6 @@ for the size they need.  ``sequential_listing`` is the reference: what a plain b
 
 from __future__ import annotations
 
-import contextlib
-import io
-import json
 import re
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -141,17 +138,3 @@ def shared_endpoint():
 
         _SHARED["endpoint"] = Endpoint().start()
     return _SHARED["endpoint"]
-
-
-def run_module_main(main, args: dict, check_mode: bool = False) -> dict:
-    """Run a module's ``main()`` in this process, as AnsiballZ would, and return its JSON result."""
-    from ansible.module_utils.testing import patch_module_args
-
-    out = io.StringIO()
-    full = dict(args, _ansible_check_mode=check_mode)
-    with patch_module_args(full), contextlib.redirect_stdout(out):
-        try:
-            main()
-        except SystemExit:
-            pass
-    return json.loads(out.getvalue())

@@ -6,7 +6,7 @@ by their action plugins."""
 from ansible_collections.amazon.aws.plugins.module_utils.modules import aws_argument_spec
 
 from .._assume_role import assume_role_spec
-from .._virtual_mfa.tag_fetch import DEFAULT_WORKERS
+from .._common.pool import DEFAULT_WORKERS
 from .findings import DEFAULT_SETTINGS
 from .sources import CREDENTIAL_REPORT
 from .sources import SOURCES

@@ -15,7 +15,7 @@ from . import api
 from .devices import is_root_arn
 from .devices import mfa_device
 from .devices import user_from_listing
-from .pool import map_bounded
+from .._common.pool import map_bounded
 
 ALL_USERS = "all_users"
 USERS_WITHOUT_VIRTUAL_MFA = "users_without_virtual_mfa"

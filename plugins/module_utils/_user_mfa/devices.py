@@ -9,6 +9,8 @@ example ``GAHT12345678``).
 
 import re
 
+from .._common.stamps import iso
+
 VIRTUAL = "virtual"
 FIDO = "fido"
 HARDWARE = "hardware"
@@ -36,16 +38,12 @@ def is_root_arn(arn):
     return bool(arn) and _ROOT_ARN.fullmatch(arn) is not None
 
 
-def _iso(value):
-    return value.isoformat() if hasattr(value, "isoformat") else value
-
-
 def mfa_device(entry):
     """A ListMFADevices (or ListVirtualMFADevices) entry as ``{serial_number, kind, enable_date}``."""
     return {
         "serial_number": entry["SerialNumber"],
         "kind": device_kind(entry["SerialNumber"]),
-        "enable_date": _iso(entry.get("EnableDate")),
+        "enable_date": iso(entry.get("EnableDate")),
     }
 
 
@@ -56,6 +54,6 @@ def user_from_listing(entry):
         "user_id": entry.get("UserId"),
         "arn": entry.get("Arn"),
         "path": entry.get("Path", "/"),
-        "create_date": _iso(entry.get("CreateDate")),
-        "password_last_used": _iso(entry.get("PasswordLastUsed")),
+        "create_date": iso(entry.get("CreateDate")),
+        "password_last_used": iso(entry.get("PasswordLastUsed")),
     }

@@ -9,6 +9,7 @@
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
+from .._common.arn import partition_and_account
 from .errors import RETRY
 from .errors import RETRY_FRESH
 from .errors import MFAErrorHandler
@@ -107,9 +108,7 @@ def resync_device(client, user_name, serial_number, codes):
 @MFAErrorHandler.common_error_handler("look up the AWS account")
 def caller_account(sts_client):
     """(partition, account id) of the caller, from STS GetCallerIdentity."""
-    arn = sts_client.get_caller_identity()["Arn"]
-    parts = arn.split(":")
-    return parts[1], parts[4]
+    return partition_and_account(sts_client.get_caller_identity()["Arn"])
 
 
 @MFAErrorHandler.deletion_error_handler("deactivate MFA device")

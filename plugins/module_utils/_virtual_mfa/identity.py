@@ -6,6 +6,8 @@ import re
 
 from ansible_collections.amazon.aws.plugins.module_utils.iam import validate_iam_identifiers
 
+from .._common.arn import partition_and_account  # noqa: F401 (converge imports it from here until it moves)
+
 # IAM's patterns are Java regular expressions, where \w is ASCII only; they must match the whole value (fullmatch).
 _NAME = re.compile(r"[\w+=,.@-]{1,226}", re.ASCII)
 _PATH = re.compile(r"/|/[\x21-\x7E]+/")
@@ -84,12 +86,6 @@ def parse_serial(serial_number):
     if not match:
         return None
     return DeviceId(match.group("name"), match.group("path"), serial_number)
-
-
-def partition_and_account(serial_number):
-    """(partition, account id) of an IAM ARN (a device's or a user's)."""
-    parts = serial_number.split(":")
-    return parts[1], parts[4]
 
 
 def from_serial_number(serial_number):

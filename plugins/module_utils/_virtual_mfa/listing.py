@@ -8,7 +8,7 @@ account in their own process (user_mfa_account), so both see the same devices in
 """
 
 from . import api
-from .tag_fetch import DEFAULT_WORKERS
+from .._common.pool import DEFAULT_WORKERS
 from .tag_fetch import fetch_tags
 from .transform import device_from_listing
 

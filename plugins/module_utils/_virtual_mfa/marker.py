@@ -12,14 +12,15 @@ creating run died (a killed process, a lost controller); the device is then fair
 
 import datetime
 
+from .._common.stamps import parse_stamp
+from .._common.stamps import stamp
+
 MARKER_KEY = "mfaops:provisioning"
 GRACE_SECONDS = 900
-_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
 def now_value(now=None):
-    now = now or datetime.datetime.now(datetime.timezone.utc)
-    return now.strftime(_FORMAT)
+    return stamp(now)
 
 
 def marker_time(tags):
@@ -27,7 +28,7 @@ def marker_time(tags):
     value = (tags or {}).get(MARKER_KEY)
     if value is None:
         return None
-    return datetime.datetime.strptime(value, _FORMAT).replace(tzinfo=datetime.timezone.utc)
+    return parse_stamp(value)
 
 
 def provisioning(tags, now=None):

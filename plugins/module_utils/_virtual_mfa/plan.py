@@ -7,6 +7,8 @@ through the action user_mfa_account and the ``virtual_mfa_plan`` filter) calls t
 users whose device needs a change, so the two cannot drift.  No AWS call, no clock, no seed here.
 """
 
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
+
 from .marker import MARKER_KEY
 
 MAX_TAGS = 50
@@ -63,13 +65,12 @@ def _kept(key):
 
 
 def tag_changes(current, wanted, purge_tags):
-    """(tags to set, keys to unset) to bring ``current`` to ``wanted``; amazon.aws's compare_aws_tags semantics
-    (aws: keys are never touched) and the provisioning marker kept."""
+    """(tags to set, keys to unset) to bring ``current`` to ``wanted``: amazon.aws's compare_aws_tags, whose purge
+    spares only ``aws:`` keys, then the keys _kept spares (``AWS:`` in any case, the provisioning marker) spared too."""
     if wanted is None:
         return {}, []
-    to_set = {key: value for key, value in wanted.items() if current.get(key) != value}
-    to_unset = sorted(key for key in current if purge_tags and key not in wanted and not _kept(key))
-    return to_set, to_unset
+    to_set, to_unset = compare_aws_tags(current, wanted, purge_tags)
+    return to_set, sorted(key for key in to_unset if not _kept(key))
 
 
 def tags_after(current, to_set, to_unset):

@@ -8,19 +8,11 @@ client; each call is ``api.list_tags``, paginated and retried with jittered back
 The answer is a dict keyed by serial number, so it does not depend on the order in which the calls finish.
 """
 
-from concurrent.futures import ThreadPoolExecutor
-
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import is_ansible_aws_error_code
 
+from .._common.pool import DEFAULT_WORKERS
+from .._common.pool import map_bounded
 from . import api
-
-DEFAULT_WORKERS = 10
-MAX_WORKERS = 50
-
-
-def pool_config(max_workers):
-    """botocore client settings that give every worker its own HTTP connection (botocore keeps 10 by default)."""
-    return {"max_pool_connections": max(10, max_workers)}
 
 
 def _tags_or_none(client, serial_number):
@@ -39,15 +31,5 @@ def fetch_tags(client, serial_numbers, max_workers=DEFAULT_WORKERS):
     calls not yet started are cancelled.
     """
     serial_numbers = list(serial_numbers)
-    workers = max(1, min(int(max_workers), len(serial_numbers)))
-    if workers == 1:
-        return {serial: _tags_or_none(client, serial) for serial in serial_numbers}
-    executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="mfa-tags")
-    futures = []
-    try:
-        futures = [executor.submit(_tags_or_none, client, serial) for serial in serial_numbers]
-        return {serial: future.result() for serial, future in zip(serial_numbers, futures)}
-    finally:
-        for future in futures:
-            future.cancel()
-        executor.shutdown(wait=True)
+    tags = map_bounded(lambda serial: _tags_or_none(client, serial), serial_numbers, max_workers, "mfa-tags")
+    return dict(zip(serial_numbers, tags))

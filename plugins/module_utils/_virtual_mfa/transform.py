@@ -2,6 +2,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Turn IAM's answers into the snake_case device dictionaries the modules return (never with a seed)."""
 
+from .._common.stamps import iso
 from .identity import from_serial_number
 
 # The keys of a device in iam_virtual_mfa's result and diff; iam_virtual_mfa_info adds user_id.
@@ -19,10 +20,6 @@ def _split_serial(serial_number):
         return name, path + "/"
 
 
-def _iso(value):
-    return value.isoformat() if hasattr(value, "isoformat") else value
-
-
 def device_from_listing(entry, tags=None):
     """One ListVirtualMFADevices entry (a dict from botocore) as a device dictionary."""
     name, path = _split_serial(entry["SerialNumber"])
@@ -34,7 +31,7 @@ def device_from_listing(entry, tags=None):
         "user_name": user.get("UserName"),
         "user_arn": user.get("Arn"),
         "user_id": user.get("UserId"),
-        "enable_date": _iso(entry.get("EnableDate")),
+        "enable_date": iso(entry.get("EnableDate")),
         "tags": dict(tags or {}),
     }
 

@@ -7,6 +7,8 @@ Host names, OU groups and marking the values unsafe are naming.py's (host_names,
 
 import string
 
+from ansible_collections.mfaops.iam.plugins.module_utils._common.arn import partition_or
+
 FIELDS = ("id", "name", "email", "partition")
 DEFAULT_PARTITION = "aws"
 
@@ -33,8 +35,7 @@ def account_partition(record, configured=None):
     """The configured partition, else that of the account's ARN, else ``aws``."""
     if configured:
         return configured
-    parts = (record.get("arn") or "").split(":")
-    return parts[1] if len(parts) > 2 and parts[0] == "arn" and parts[1] else DEFAULT_PARTITION
+    return partition_or(record.get("arn"), DEFAULT_PARTITION)
 
 
 def host_vars(record, partition, role_pattern):

@@ -15,7 +15,7 @@ sharing one client.  Call counts, with N accounts, U organizational units and pa
 
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
-from ansible_collections.mfaops.iam.plugins.module_utils._user_mfa.pool import map_bounded
+from ansible_collections.mfaops.iam.plugins.module_utils._common.pool import map_bounded
 from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts.naming import ou_child_path
 
 

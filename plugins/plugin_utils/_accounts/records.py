@@ -9,12 +9,10 @@ ou_id, ou_path, organization_id, management_account, tags (None until the tags a
 
 import re
 
+from ansible_collections.mfaops.iam.plugins.module_utils._common.stamps import iso
+
 ACCOUNT_ID = re.compile(r"[0-9]{12}")
 ENTRY_KEYS = ("id", "name", "email", "status", "ou_path", "tags")
-
-
-def _stamp(value):
-    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 def from_organizations(account, node=None, organization=None):
@@ -29,7 +27,7 @@ def from_organizations(account, node=None, organization=None):
         "status": account.get("State") or account.get("Status"),
         "arn": account.get("Arn"),
         "joined_method": account.get("JoinedMethod"),
-        "joined_timestamp": _stamp(account.get("JoinedTimestamp")),
+        "joined_timestamp": iso(account.get("JoinedTimestamp")),
         "ou_id": node["id"] if node else None,
         "ou_path": node["path"] if node else None,
         "organization_id": organization.get("id"),

@@ -5,7 +5,7 @@
 Every check raises PlanInputError with a message naming what is wrong; nothing here looks at AWS.
 """
 
-import datetime
+from ansible_collections.mfaops.iam.plugins.module_utils._common.stamps import stamp
 
 PRESENT = "present"
 ABSENT = "absent"
@@ -17,7 +17,6 @@ DEFAULT_SETTINGS = {
     "created_tag": "mfaops:created",
     "now": None,
 }
-STAMP = "%Y-%m-%dT%H:%M:%SZ"
 
 
 class PlanInputError(ValueError):
@@ -48,7 +47,7 @@ def settings_of(settings):
     if not isinstance(merged["tags"], dict):
         raise PlanInputError("settings: tags must be a dict")
     if merged["now"] is None:
-        merged["now"] = datetime.datetime.now(datetime.timezone.utc).strftime(STAMP)
+        merged["now"] = stamp()
     return merged
 
 

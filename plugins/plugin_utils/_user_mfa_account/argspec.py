@@ -7,7 +7,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import aws_argu
 
 from ansible_collections.mfaops.iam.plugins.module_utils._assume_role import assume_role_spec
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.argspec import BOOTSTRAP_METHODS
-from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.tag_fetch import DEFAULT_WORKERS
+from ansible_collections.mfaops.iam.plugins.module_utils._common.pool import DEFAULT_WORKERS
 
 # The bootstrap file of a user: <directory>/<user name><extension>.
 EXTENSIONS = {"QRCodePNG": ".png", "Base32StringSeed": ".seed", "OtpauthURI": ".uri"}

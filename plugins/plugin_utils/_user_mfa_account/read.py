@@ -7,7 +7,7 @@ Errors raise MFAError naming the call."""
 
 from ansible_collections.mfaops.iam.plugins.module_utils._user_mfa.api import mfa_devices_or_none
 from ansible_collections.mfaops.iam.plugins.module_utils._user_mfa.collect import list_users
-from ansible_collections.mfaops.iam.plugins.module_utils._user_mfa.pool import map_bounded
+from ansible_collections.mfaops.iam.plugins.module_utils._common.pool import map_bounded
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.listing import account_devices
 
 

@@ -13,6 +13,7 @@ with test_iam_virtual_mfa_info.py (same xdist group), built once.
 from collections import Counter
 
 import mfa_fleet
+from module_main import run_module_main
 import pytest
 from action_harness import run_action
 
@@ -58,7 +59,7 @@ def run(endpoint, module, check_mode=False, **options):
     if module is iam_virtual_mfa:
         result = run_action(args, check_mode=check_mode)
     else:
-        result = mfa_fleet.run_module_main(module.main, args, check_mode=check_mode)
+        result = run_module_main(module.main, args, check_mode=check_mode)
     assert not result.get("failed"), result.get("msg")
     return result, Counter(request["action"] for request in endpoint.requests())
 

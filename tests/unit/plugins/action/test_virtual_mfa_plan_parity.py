@@ -9,7 +9,7 @@ shows, and the device the plan publishes for a skipped entry must be the one the
 real runs change exactly the users the check runs named, and a new plan from new listings has nothing left to run.
 """
 
-import mfa_fleet
+from module_main import run_module_main
 import pytest
 from action_harness import run_action
 
@@ -62,9 +62,9 @@ def listings(endpoint):
     from ansible_collections.mfaops.iam.plugins.modules.iam_virtual_mfa_info import main as devices_main
 
     connection = dict(endpoint_url=endpoint.url, region="us-east-1", access_key="testing", secret_key="testing")
-    users = mfa_fleet.run_module_main(users_main, dict(connection, devices_of="no_users", password_of="no_users",
+    users = run_module_main(users_main, dict(connection, devices_of="no_users", password_of="no_users",
                                                        include_root=False))
-    devices = mfa_fleet.run_module_main(devices_main, connection)
+    devices = run_module_main(devices_main, connection)
     assert not users.get("failed") and not devices.get("failed")
     return users, devices
 

@@ -64,7 +64,3 @@ def test_user_problem_names_the_option():
     assert identity.user_problem("alice") is None
     assert identity.user_problem("ålice", option="user_name").startswith("user_name 'ålice'")
     assert "not a valid IAM user name" in identity.user_problem("a" * 65)
-
-
-def test_partition_and_account():
-    assert identity.partition_and_account("arn:aws-cn:iam::%s:user/alice" % ACCOUNT) == ("aws-cn", ACCOUNT)

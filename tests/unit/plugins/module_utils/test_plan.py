@@ -6,6 +6,7 @@ from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.marker imp
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.plan import Want
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.plan import decide
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.plan import replacement_tags
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.plan import tag_changes
 
 SERIAL = "arn:aws:iam::123456789012:mfa/alice"
 
@@ -95,3 +96,16 @@ def test_the_device_limit_counts_only_for_an_enable_and_only_when_known():
 def test_a_recreated_device_gets_the_tags_the_task_would_leave_on_the_old_one(want, expected):
     current = {"team": "a", "env": "prod", MARKER_KEY: "2000-01-01T00:00:00Z", "aws:cloudformation:stack-name": "s"}
     assert replacement_tags(current, want) == expected
+
+
+@pytest.mark.parametrize("current, wanted, purge, expected", [
+    ({"a": "1", "b": "2"}, {"a": "1", "b": "3", "c": "4"}, True, ({"b": "3", "c": "4"}, [])),
+    ({"a": "1", "b": "2"}, {"a": "1"}, True, ({}, ["b"])),
+    ({"a": "1", "b": "2"}, {"a": "1"}, False, ({}, [])),
+    ({"a": "1"}, {}, True, ({}, ["a"])),
+    ({"a": "1"}, None, True, ({}, [])),  # no tags given: left as they are
+    ({"aws:x": "1", "AWS:y": "2", MARKER_KEY: "t", "z": "3"}, {}, True, ({}, ["z"])),
+])
+def test_tag_changes_are_amazon_aws_compare_aws_tags_sparing_aws_keys_in_any_case_and_the_marker(
+        current, wanted, purge, expected):
+    assert tag_changes(current, wanted, purge) == expected

@@ -1,7 +1,4 @@
-"""_user_mfa: device kinds from serial numbers, the root ARN, the bounded pool, and a user deleted mid-run."""
-
-import threading
-import time
+"""_user_mfa: device kinds from serial numbers, the root ARN, and a user deleted mid-run."""
 
 import pytest
 
@@ -10,7 +7,6 @@ from ansible_collections.mfaops.iam.plugins.module_utils._user_mfa.collect impor
 from ansible_collections.mfaops.iam.plugins.module_utils._user_mfa.collect import user_state
 from ansible_collections.mfaops.iam.plugins.module_utils._user_mfa.devices import device_kind
 from ansible_collections.mfaops.iam.plugins.module_utils._user_mfa.devices import is_root_arn
-from ansible_collections.mfaops.iam.plugins.module_utils._user_mfa.pool import map_bounded
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import RETRY
 
 
@@ -37,33 +33,6 @@ def test_device_kind(serial, kind):
 ])
 def test_is_root_arn(arn, root):
     assert is_root_arn(arn) is root
-
-
-def test_map_bounded_keeps_the_order_and_never_exceeds_its_workers():
-    lock, running, peak = threading.Lock(), [0], [0]
-
-    def work(item):
-        with lock:
-            running[0] += 1
-            peak[0] = max(peak[0], running[0])
-        time.sleep(0.01)
-        with lock:
-            running[0] -= 1
-        return item * 2
-
-    assert map_bounded(work, range(30), 3) == [i * 2 for i in range(30)]
-    assert 1 <= peak[0] <= 3  # never more than its workers (how many overlap is up to the scheduler)
-    assert map_bounded(work, [], 3) == []
-
-
-def test_map_bounded_raises_the_first_failure():
-    def work(item):
-        if item == 5:
-            raise ValueError("five")
-        return item
-
-    with pytest.raises(ValueError, match="five"):
-        map_bounded(work, range(10), 4)
 
 
 def test_a_user_deleted_since_the_listing_is_none(endpoint):

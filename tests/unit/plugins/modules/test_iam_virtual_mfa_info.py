@@ -14,6 +14,7 @@ import time
 from collections import Counter
 
 import mfa_fleet
+from module_main import run_module_main
 import pytest
 
 from ansible_collections.mfaops.iam.plugins.modules.iam_virtual_mfa_info import main
@@ -75,7 +76,7 @@ def info(fleet):
     def run(check_mode=False, **options):
         fleet.clear_requests()
         args = dict(options, endpoint_url=fleet.url, region="us-east-1", access_key="testing", secret_key="testing")
-        return mfa_fleet.run_module_main(main, args, check_mode=check_mode)
+        return run_module_main(main, args, check_mode=check_mode)
 
     return run
 
@@ -98,7 +99,7 @@ def everything(fleet):
     """One run with no filter (the most expensive one), and the requests it made."""
     fleet.clear_requests()
     args = dict(endpoint_url=fleet.url, region="us-east-1", access_key="testing", secret_key="testing")
-    return mfa_fleet.run_module_main(main, args), fleet.requests()
+    return run_module_main(main, args), fleet.requests()
 
 
 def test_everything_over_two_pages_with_tags_is_identical_to_a_sequential_listing(everything, reference):
@@ -332,7 +333,7 @@ def test_check_mode_returns_the_same_and_writes_nothing(info, fleet, reference):
 def test_bad_input_fails_before_any_call(endpoint, options, message):
     """On the session's small endpoint: refusing input needs no fleet (and must make no call at all)."""
     args = dict(options, endpoint_url=endpoint.url, region="us-east-1", access_key="testing", secret_key="testing")
-    result = mfa_fleet.run_module_main(main, args)
+    result = run_module_main(main, args)
     assert result["failed"] is True
     assert message in result["msg"]
     assert endpoint.requests() == []

@@ -12,7 +12,7 @@ import pytest
 from ansible_collections.mfaops.iam.plugins.plugin_utils import _bootstrap_dir
 from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_file import BootstrapFile
 from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_file import BootstrapFileError
-from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_file import parse_mode
+from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_sink import BootstrapSink
 
 NOBODY = 65534
 ROOT = os.geteuid() == 0
@@ -396,15 +396,11 @@ def test_tilde_is_expanded(monkeypatch, tmp_path):
     assert BootstrapFile("~/x.png", 0o600).path == str(tmp_path / "x.png")
 
 
-@pytest.mark.parametrize("given, expected", [("0600", 0o600), ("600", 0o600), ("0640", 0o640), (0o400, 0o400), (384, 0o600)])
-def test_parse_mode(given, expected):
-    assert parse_mode(given) == expected
-
-
 @pytest.mark.parametrize("given", ["rw", "0999", "01777", "0200", None])
-def test_parse_mode_rejects(given):
-    with pytest.raises(BootstrapFileError, match="bootstrap_mode"):
-        parse_mode(given)
+def test_a_bad_bootstrap_mode_is_a_bootstrap_file_error_naming_the_option(given, tmp_path):
+    """The rule is _common.file_mode's (tested in test_common); the sink names the option and raises its error."""
+    with pytest.raises(BootstrapFileError, match="^bootstrap_mode "):
+        BootstrapSink(str(tmp_path / "x.png"), {"bootstrap_mode": given})
 
 
 def test_remove_written_removes_the_file_and_the_directories_write_created(tmp_path):

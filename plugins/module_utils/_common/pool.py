@@ -1,15 +1,25 @@
 # Copyright: Contributors to the mfaops.iam collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Run one function per item on a bounded pool of threads, as the tag fetch of iam_virtual_mfa_info does.
+"""Run one function per item on a bounded pool of threads (``max_concurrency`` of the listing tasks).
 
-The threads share one (thread-safe) botocore client; size its connection pool with ``pool_config`` (from
-``_virtual_mfa.tag_fetch``) so that every worker has its own HTTP connection.
+The threads share one (thread-safe) botocore client; build it with ``client.client_config(max_workers)`` so that
+every worker has its own HTTP connection.
 """
 
 from concurrent.futures import ThreadPoolExecutor
 
+DEFAULT_WORKERS = 10
+MAX_WORKERS = 50
 
-def map_bounded(function, items, max_workers, thread_name_prefix="mfa-users"):
+
+def concurrency_problem(value, option="max_concurrency"):
+    """What is wrong with a ``max_concurrency`` option, as a message, or None."""
+    if not 1 <= value <= MAX_WORKERS:
+        return "%s must be between 1 and %d, not %d" % (option, MAX_WORKERS, value)
+    return None
+
+
+def map_bounded(function, items, max_workers, thread_name_prefix="mfaops"):
     """``[function(item) for item in items]``, at most ``max_workers`` calls at a time, in the items' order.
 
     With one worker (or one item) the calls run one after the other on this thread.  The first exception is raised
