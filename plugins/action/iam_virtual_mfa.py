@@ -12,11 +12,11 @@ from ansible.module_utils.basic import missing_required_lib
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.mfaops.iam.plugins.module_utils._assume_role import assume_role_problem
+from ansible_collections.mfaops.iam.plugins.module_utils._common.client import client_config
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa import api
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.argspec import MODULE_KWARGS
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.argspec import full_argument_spec
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.converge import DeviceTask
-from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import CLIENT_CONFIG
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import RETRY
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import MFAError
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.identity import DeviceId
@@ -66,7 +66,7 @@ class ActionModule(ActionBase):
         seed = normalize_seed(params["seed"]) if params["seed"] else (sink.seed if sink else None)
 
         aws = ControllerAWS(params)
-        client = aws.client("iam", retry_decorator=RETRY, config=CLIENT_CONFIG)
+        client = aws.client("iam", retry_decorator=RETRY, config=client_config())
         task = None
         try:
             user = self._user(client, params)
@@ -76,7 +76,7 @@ class ActionModule(ActionBase):
             before = dict(lookup.device) if lookup.device else None
             task = DeviceTask(
                 client, params, self._task.check_mode, ident, lookup, user, sink=sink, seed=seed,
-                account_lookup=lambda: api.caller_account(aws.client("sts", config=CLIENT_CONFIG)),
+                account_lookup=lambda: api.caller_account(aws.client("sts", config=client_config())),
             )
             changed = task.run()
         except MFAError as e:

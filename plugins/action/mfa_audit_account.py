@@ -17,6 +17,10 @@ from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.mfaops.iam.plugins.module_utils._assume_role import assume_role_problem
+from ansible_collections.mfaops.iam.plugins.module_utils._common.client import client_config
+from ansible_collections.mfaops.iam.plugins.module_utils._common.paths import path_prefix_problem
+from ansible_collections.mfaops.iam.plugins.module_utils._common.pool import concurrency_problem
+from ansible_collections.mfaops.iam.plugins.module_utils._common.stamps import stamp
 from ansible_collections.mfaops.iam.plugins.module_utils._audit.argspec import ACCOUNT_KWARGS
 from ansible_collections.mfaops.iam.plugins.module_utils._audit.argspec import account_spec
 from ansible_collections.mfaops.iam.plugins.module_utils._audit.fail_on import fail_on_kinds
@@ -26,12 +30,8 @@ from ansible_collections.mfaops.iam.plugins.module_utils._audit.markdown import 
 from ansible_collections.mfaops.iam.plugins.module_utils._audit.sources import read_account
 from ansible_collections.mfaops.iam.plugins.module_utils._audit.states import audited_state
 from ansible_collections.mfaops.iam.plugins.module_utils._audit.states import not_audited_state
-from ansible_collections.mfaops.iam.plugins.module_utils._audit.states import stamp
-from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import CLIENT_CONFIG
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import RETRY
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import MFAError
-from ansible_collections.mfaops.iam.plugins.module_utils._common.pool import MAX_WORKERS
-from ansible_collections.mfaops.iam.plugins.module_utils._common.client import pool_config
 from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts.naming import account_directory
 from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts.naming import mark_unsafe
 from ansible_collections.mfaops.iam.plugins.plugin_utils._audit_store import DirectoryStore
@@ -54,19 +54,15 @@ SETTINGS = (
     "created_tag",
     "fail_on_findings",
 )
-_PATH_PREFIX = re.compile(r"/[\x21-\x7E]{0,511}")
 
 
 def options_problem(params):
     """What is wrong with the options, as a message, or None; checked before any AWS call."""
     for option in ("user_path_prefix", "device_path_prefix"):
-        if not _PATH_PREFIX.fullmatch(params[option]):
-            return "%s %r is not an IAM path prefix ('/' then printable ASCII, at most 512 characters)" % (
-                option,
-                params[option],
-            )
-    if not 1 <= params["max_concurrency"] <= MAX_WORKERS:
-        return "max_concurrency must be between 1 and %d, not %d" % (MAX_WORKERS, params["max_concurrency"])
+        if path_prefix_problem(params[option], option):
+            return path_prefix_problem(params[option], option)
+    if concurrency_problem(params["max_concurrency"]):
+        return concurrency_problem(params["max_concurrency"])
     if params["user_name_pattern"]:
         try:
             re.compile(params["user_name_pattern"])
@@ -129,8 +125,7 @@ class ActionModule(ActionBase):
         try:
             previous = stores[0].previous(subdir)
             settings = {name: params[name] for name in SETTINGS}
-            config = dict(CLIENT_CONFIG, **pool_config(params["max_concurrency"]))
-            client = aws.client("iam", retry_decorator=RETRY, config=config)
+            client = aws.client("iam", retry_decorator=RETRY, config=client_config(params["max_concurrency"]))
             users, devices, source = read_account(
                 client, params["source"], settings, params["max_concurrency"], params["credential_report_timeout"]
             )
@@ -171,7 +166,7 @@ class ActionModule(ActionBase):
         """The S3 store first (its previous report outlives the controller), then the directory."""
         stores = []
         if params["s3_bucket"]:
-            s3 = aws.client("s3", own_credentials=True, config=CLIENT_CONFIG)
+            s3 = aws.client("s3", own_credentials=True, config=client_config())
             stores.append(S3Store(s3, params["s3_bucket"], params["s3_prefix"], params["report_name"]))
         if params["report_dir"]:
             base = self._loader.path_dwim(os.path.expanduser(params["report_dir"]))

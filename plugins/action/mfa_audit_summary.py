@@ -22,7 +22,7 @@ from ansible_collections.mfaops.iam.plugins.module_utils._audit.markdown import 
 from ansible_collections.mfaops.iam.plugins.module_utils._audit.organization import organization_summary
 from ansible_collections.mfaops.iam.plugins.module_utils._audit.states import newest
 from ansible_collections.mfaops.iam.plugins.module_utils._audit.states import summary_inputs
-from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import CLIENT_CONFIG
+from ansible_collections.mfaops.iam.plugins.module_utils._common.client import client_config
 from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts.naming import account_directory
 from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts.naming import mark_unsafe
 from ansible_collections.mfaops.iam.plugins.plugin_utils._audit_store import DirectoryStore
@@ -107,7 +107,7 @@ class ActionModule(ActionBase):
             s3 = None
             if params["s3_bucket"]:
                 client = ControllerAWS(params, ansible_name="mfaops.iam.mfa_audit_summary").client(
-                    "s3", config=CLIENT_CONFIG
+                    "s3", config=client_config()
                 )
                 s3 = S3Store(client, params["s3_bucket"], params["s3_prefix"], params["report_name"])
         except (ReportFileError, StoreError) as e:

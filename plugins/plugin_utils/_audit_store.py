@@ -17,6 +17,7 @@ import fcntl
 import json
 import os
 
+from ansible_collections.mfaops.iam.plugins.module_utils._common.paging import paginate
 from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts.naming import child_path
 from ansible_collections.mfaops.iam.plugins.plugin_utils._report_files import ReportFileError
 from ansible_collections.mfaops.iam.plugins.plugin_utils._report_files import open_directory
@@ -232,11 +233,10 @@ class S3Store:
         start = self.prefix + "/" if self.prefix else ""
         keys = []
         try:
-            for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=start):
-                for entry in page.get("Contents", []):
-                    rest = entry["Key"][len(start) :].split("/")
-                    if rest[-1] == suffix and len(rest) <= 2:
-                        keys.append(entry["Key"])
+            for entry in paginate(self.client, "list_objects_v2", "Contents", Bucket=self.bucket, Prefix=start):
+                rest = entry["Key"][len(start) :].split("/")
+                if rest[-1] == suffix and len(rest) <= 2:
+                    keys.append(entry["Key"])
         except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
             self._fail("list", start, e)
         found, problems = {}, []

@@ -10,19 +10,17 @@ carried over from the previous report (a lower bound, 0 the first time).  Times 
 import re
 from datetime import datetime
 
-STAMP = "%Y-%m-%dT%H:%M:%SZ"
-_STAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
+from .._common import stamps
+
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def parse_stamp(value):
     """A ``YYYY-MM-DDTHH:MM:SSZ`` string as a datetime, or None for anything else (impossible dates included)."""
-    if isinstance(value, str) and _STAMP.fullmatch(value):
-        try:
-            return datetime.strptime(value, STAMP)
-        except ValueError:
-            return None
-    return None
+    try:
+        return stamps.parse_stamp(value).replace(tzinfo=None)
+    except ValueError:
+        return None
 
 
 def parse_created(value):

@@ -7,10 +7,8 @@
 """
 
 import re
-from datetime import datetime
-from datetime import timezone
 
-from .ages import STAMP
+from .._common.stamps import stamp
 from .ages import first_seen_by_serial
 from .ages import orphan_entry
 from .fail_on import fail_on_kinds
@@ -123,22 +121,12 @@ def _settings(settings):
     return merged
 
 
-def _stamp(now):
-    if now is None:
-        now = datetime.now(timezone.utc)
-    if isinstance(now, datetime):
-        if now.tzinfo is not None:
-            now = now.astimezone(timezone.utc)
-        return now.strftime(STAMP)
-    return datetime.strptime(now, STAMP).strftime(STAMP)
-
-
 def build_report(users_result, devices_result, settings=None, previous=None, now=None):
     """The audit report: ``users_result`` is iam_user_mfa_info's result (``users``, ``root``), ``devices_result``
     iam_virtual_mfa_info's (``virtual_mfa_devices``, with tags), ``previous`` the last JSON report (or {}), ``now``
     a UTC datetime or ``YYYY-MM-DDTHH:MM:SSZ`` (default: the current time)."""
     settings = _settings(settings)
-    generated = _stamp(now)
+    generated = stamp(now)
     # Sorted ignoring case, as report version 1 (Jinja's sort filter) sorted them.
     users = sorted(
         (u for u in users_result["users"] if (u.get("path") or "/").startswith(settings["user_path_prefix"])),

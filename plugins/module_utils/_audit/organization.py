@@ -8,10 +8,8 @@ checked against its own finding lists first, so the summary is right to the devi
 Plain dicts in, a plain dict out.
 """
 
-from datetime import datetime
-from datetime import timezone
 
-from .ages import STAMP
+from .._common.stamps import stamp
 from .findings import KINDS
 
 SUMMARY_VERSION = 1
@@ -65,14 +63,6 @@ def _kinds(summaries):
     return list(KINDS) + extra
 
 
-def _stamp(now):
-    if now is None:
-        return datetime.now(timezone.utc).strftime(STAMP)
-    if isinstance(now, datetime):
-        return (now.astimezone(timezone.utc) if now.tzinfo else now).strftime(STAMP)
-    return datetime.strptime(now, STAMP).strftime(STAMP)
-
-
 def _labelled(entry, labels):
     """``entry`` with the ``host`` and ``name`` that ``labels`` knows for its account (display only)."""
     label = labels.get(entry["account"]) or {}
@@ -110,7 +100,7 @@ def organization_summary(reports, not_audited=None, now=None, labels=None):
     failing_by_kind = {kind: sum(entry["failing"].get(kind, 0) for entry in per_account) for kind in kinds}
     return {
         "summary_version": SUMMARY_VERSION,
-        "generated_at": _stamp(now),
+        "generated_at": stamp(now),
         "accounts": {
             "total": len(per_account) + len(failed),
             "audited": len(per_account),

@@ -18,12 +18,12 @@ import time
 from datetime import datetime
 from datetime import timezone
 
+from .._common.stamps import stamp
 from .._user_mfa import collect
 from .._user_mfa.devices import is_root_arn
 from .._virtual_mfa import listing
 from .._virtual_mfa.errors import MFAError
 from .._virtual_mfa.errors import MFAErrorHandler
-from .ages import STAMP
 from .credential_report import users_and_root
 
 CREDENTIAL_REPORT = "credential_report"
@@ -104,7 +104,7 @@ def _age(generated, now):
     if not isinstance(generated, datetime):
         return None, None
     generated = generated.astimezone(timezone.utc) if generated.tzinfo else generated.replace(tzinfo=timezone.utc)
-    return generated.strftime(STAMP), max(int((now - generated).total_seconds()), 0)
+    return stamp(generated), max(int((now - generated).total_seconds()), 0)
 
 
 def from_credential_report(client, settings, max_workers, timeout=300, now=None):

@@ -14,7 +14,6 @@ from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
 
-from .ages import STAMP
 from .ages import parse_stamp
 from .organization import report_problem
 
@@ -124,7 +123,3 @@ def summary_inputs(states, expected=None, reasons=None, max_age_hours=None, now=
             reports[key] = state["report"]
     return reports, not_audited, labels
 
-
-def stamp(now=None):
-    """``now`` (a UTC datetime, default the current time) as ``YYYY-MM-DDTHH:MM:SSZ``."""
-    return (now or _utcnow()).strftime(STAMP)

@@ -4,8 +4,10 @@
 AWS's own datetimes (EnableDate, JoinedTimestamp) as botocore's ISO text."""
 
 import datetime
+import re
 
 STAMP = "%Y-%m-%dT%H:%M:%SZ"
+_STAMP_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 
 
 def utcnow():
@@ -13,15 +15,21 @@ def utcnow():
 
 
 def stamp(when=None):
-    """``when`` (an aware datetime, converted to UTC; a naive one is taken as UTC), or now, as STAMP text."""
-    when = when or utcnow()
+    """``when`` as STAMP text: an aware datetime (converted to UTC), a naive one (taken as UTC), STAMP text (checked,
+    ValueError otherwise), or None for now."""
+    if when is None:
+        when = utcnow()
+    elif isinstance(when, str):
+        when = parse_stamp(when)
     if when.tzinfo is not None:
         when = when.astimezone(datetime.timezone.utc)
     return when.strftime(STAMP)
 
 
 def parse_stamp(value):
-    """STAMP text as an aware UTC datetime; ValueError for anything else."""
+    """STAMP text (exactly: zero-padded, ``Z``) as an aware UTC datetime; ValueError for anything else."""
+    if not isinstance(value, str) or not _STAMP_TEXT.fullmatch(value):
+        raise ValueError("%r is not a UTC time as YYYY-MM-DDTHH:MM:SSZ" % (value,))
     return datetime.datetime.strptime(value, STAMP).replace(tzinfo=datetime.timezone.utc)
 
 

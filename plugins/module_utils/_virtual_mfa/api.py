@@ -9,6 +9,7 @@
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
+from .._common import paging
 from .._common.arn import partition_and_account
 from .errors import RETRY
 from .errors import RETRY_FRESH
@@ -19,21 +20,12 @@ PAGE_SIZE = 1000
 
 
 def paginate(client, operation, result_key, description, retry=RETRY, **kwargs):
-    """Yield the items of a paginated IAM call, page by page, through botocore's paginator.
+    """Yield the items of a paginated IAM call, a page of PAGE_SIZE per call (_common.paging), each page retried
+    with ``retry`` on its own.  Errors raise MFAError naming ``description``, also while the caller iterates."""
+    def fetch(function):
+        return MFAErrorHandler.common_error_handler(description)(retry(function))
 
-    Each page is fetched on its own (PageSize = MaxItems = PAGE_SIZE, resumed with StartingToken), so a throttled
-    page is retried alone and a caller that stops iterating makes no further calls.  Errors raise MFAError
-    naming ``description``, also while the caller iterates.
-    """
-    paginator = client.get_paginator(operation)
-    config = {"PageSize": PAGE_SIZE, "MaxItems": PAGE_SIZE}
-    while True:
-        pages = paginator.paginate(**kwargs, PaginationConfig=dict(config))
-        page = MFAErrorHandler.common_error_handler(description)(retry(pages.build_full_result))()
-        yield from page.get(result_key, [])
-        if not page.get("NextToken"):
-            return
-        config["StartingToken"] = page["NextToken"]
+    return paging.paginate(client, operation, result_key, PAGE_SIZE, fetch, **kwargs)
 
 
 def _call(client, method, fresh, **kwargs):

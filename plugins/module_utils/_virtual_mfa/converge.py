@@ -13,9 +13,10 @@ import time
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import is_ansible_aws_error_code
 
+from .._common.arn import partition_and_account
+from .._common.stamps import stamp as utc_stamp
 from . import api
 from .errors import MFAError
-from .identity import partition_and_account
 from .lookup import find_device
 from .marker import GRACE_SECONDS
 from .marker import MARKER_KEY
@@ -440,7 +441,7 @@ def _provisioning_message(serial, since):
         stamp = "an unreadable time"
         later = "remove the tag %s once you know no run is provisioning it" % MARKER_KEY
     else:
-        stamp = since.strftime("%Y-%m-%dT%H:%M:%SZ")
+        stamp = utc_stamp(since)
         later = "if that run died, on_missing_seed=recreate replaces the device once the tag is %d seconds old" % GRACE_SECONDS
     return (
         "Virtual MFA device %s is being provisioned by another run (tag %s set at %s): that run holds its seed and "

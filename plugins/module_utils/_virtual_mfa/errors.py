@@ -3,8 +3,9 @@
 """The collection's one exception class, its error handler, and the retry policy for IAM calls.
 
 Retries live in one layer per kind of error, never stacked:
-- botocore's standard retry mode (CLIENT_CONFIG) retries what it knows: throttling, 5xx answers (ServiceFailure
-  included), dropped connections and timeouts, ``max_attempts`` retries after the first try;
+- botocore's standard retry mode (_common.client.CLIENT_CONFIG, every client's) retries what it knows: throttling,
+  5xx answers (ServiceFailure included), dropped connections and timeouts, ``max_attempts`` retries after the first
+  try;
 - RETRY retries only IAM's own "try again later" answers, which botocore does not know (EntityTemporarilyUnmodifiable,
   ConcurrentModification), and RETRY_FRESH also NoSuchEntity on a device created moments ago (eventual consistency).
 A throttled call is therefore tried 1 + CLIENT_CONFIG's max_attempts times, not that many times RETRY's retries.
@@ -24,10 +25,6 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 # IAM answers these while another change to the same entity is in flight; they clear on their own.
 IAM_CONFLICT_CODES = ("EntityTemporarilyUnmodifiable", "ConcurrentModification")
-
-# botocore's own retries: throttling, 5xx, connection errors. A task's aws_config still wins (merged after this).
-MAX_ATTEMPTS = 10
-CLIENT_CONFIG = {"retries": {"mode": "standard", "max_attempts": MAX_ATTEMPTS}}
 
 
 class _IAMConflictRetry(AWSRetry):

@@ -6,7 +6,7 @@ import re
 
 from ansible_collections.amazon.aws.plugins.module_utils.iam import validate_iam_identifiers
 
-from .._common.arn import partition_and_account  # noqa: F401 (converge imports it from here until it moves)
+from .._common.arn import partition_and_account
 
 # IAM's patterns are Java regular expressions, where \w is ASCII only; they must match the whole value (fullmatch).
 _NAME = re.compile(r"[\w+=,.@-]{1,226}", re.ASCII)

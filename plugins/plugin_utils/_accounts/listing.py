@@ -15,14 +15,14 @@ sharing one client.  Call counts, with N accounts, U organizational units and pa
 
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
+from ansible_collections.mfaops.iam.plugins.module_utils._common.paging import paginate
 from ansible_collections.mfaops.iam.plugins.module_utils._common.pool import map_bounded
 from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts.naming import ou_child_path
 
 
 def pages(client, operation, key, **kwargs):
     """Every item under ``key`` of every page of ``operation`` (a paginated Organizations listing)."""
-    paginator = client.get_paginator(operation)
-    return [item for page in paginator.paginate(**kwargs) for item in page.get(key) or []]
+    return list(paginate(client, operation, key, **kwargs))
 
 
 def describe_organization(client):

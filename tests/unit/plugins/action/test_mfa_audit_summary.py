@@ -13,7 +13,7 @@ from action_harness import run_action
 from ansible_collections.mfaops.iam.plugins.module_utils._audit.findings import build_report
 from ansible_collections.mfaops.iam.plugins.module_utils._audit.states import audited_state
 from ansible_collections.mfaops.iam.plugins.module_utils._audit.states import not_audited_state
-from ansible_collections.mfaops.iam.plugins.module_utils._audit.states import stamp
+from ansible_collections.mfaops.iam.plugins.module_utils._common.stamps import stamp
 from ansible_collections.mfaops.iam.plugins.plugin_utils._audit_store import DirectoryStore
 from ansible_collections.mfaops.iam.plugins.plugin_utils._audit_store import S3Store
 

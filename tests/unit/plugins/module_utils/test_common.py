@@ -11,6 +11,7 @@ from ansible_collections.mfaops.iam.plugins.module_utils._common.arn import part
 from ansible_collections.mfaops.iam.plugins.module_utils._common.client import CLIENT_CONFIG
 from ansible_collections.mfaops.iam.plugins.module_utils._common.client import client_config
 from ansible_collections.mfaops.iam.plugins.module_utils._common.file_mode import parse_mode
+from ansible_collections.mfaops.iam.plugins.module_utils._common.paging import paginate
 from ansible_collections.mfaops.iam.plugins.module_utils._common.paths import path_prefix_problem
 from ansible_collections.mfaops.iam.plugins.module_utils._common.pool import MAX_WORKERS
 from ansible_collections.mfaops.iam.plugins.module_utils._common.pool import concurrency_problem
@@ -133,3 +134,55 @@ def test_parse_mode(given, expected):
 def test_parse_mode_refuses_naming_the_option(given, reason):
     with pytest.raises(ValueError, match="^report_mode .*%s" % reason):
         parse_mode(given, "report_mode")
+
+
+class _Pages:
+    """botocore's PageIterator as far as paginate uses it: build_full_result over ``items`` from StartingToken,
+    MaxItems at a time; records every chunk asked for."""
+
+    def __init__(self, items, config, calls):
+        self.items, self.config, self.calls = items, config, calls
+
+    def build_full_result(self):
+        start = int(self.config.get("StartingToken") or 0)
+        end = start + self.config["MaxItems"]
+        self.calls.append(dict(self.config))
+        result = {"Items": self.items[start:end]}
+        if end < len(self.items):
+            result["NextToken"] = str(end)
+        return result
+
+
+class _Client:
+    def __init__(self, items):
+        self.items, self.calls = items, []
+
+    def get_paginator(self, operation):
+        client = self
+
+        class Paginator:
+            def paginate(self, **kwargs):
+                assert operation == "list_things" and kwargs.pop("Filter") == "x"
+                return _Pages(client.items, kwargs["PaginationConfig"], client.calls)
+
+        return Paginator()
+
+
+def test_paginate_fetches_chunk_by_chunk_through_the_wrapper_and_stops_when_the_caller_stops():
+    client, wrapped = _Client(list(range(25))), []
+
+    def fetch(function):
+        wrapped.append(function)
+        return function
+
+    items = paginate(client, "list_things", "Items", 10, fetch, Filter="x")
+    assert [next(items) for _ in range(3)] == [0, 1, 2] and len(client.calls) == 1
+    assert list(items) == list(range(3, 25))
+    assert [call.get("StartingToken") for call in client.calls] == [None, "10", "20"] and len(wrapped) == 3
+    assert all(call["PageSize"] == call["MaxItems"] == 10 for call in client.calls)
+
+
+def test_paginate_without_a_page_size_asks_for_chunks_and_no_page_size():
+    client = _Client(list(range(3)))
+    assert list(paginate(client, "list_things", "Items", Filter="x")) == [0, 1, 2]
+    assert client.calls == [{"MaxItems": 1000}]
