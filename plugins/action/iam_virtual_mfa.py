@@ -9,7 +9,6 @@ ANSIBLE_DEBUG has nothing to show.  The module file holds the documentation only
 
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.basic import missing_required_lib
-from ansible.plugins.action import ActionBase
 
 from ansible_collections.mfaops.iam.plugins.module_utils._assume_role import assume_role_problem
 from ansible_collections.mfaops.iam.plugins.module_utils._common.client import client_config
@@ -27,35 +26,18 @@ from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.totp impor
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.transform import diff_view
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.transform import public_view
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.validate import first_problem
-from ansible_collections.mfaops.iam.plugins.plugin_utils._action_args import validated_args
+from ansible_collections.mfaops.iam.plugins.plugin_utils._action_module import ControllerAction
 from ansible_collections.mfaops.iam.plugins.plugin_utils._aws_connection import ControllerAWS
-from ansible_collections.mfaops.iam.plugins.plugin_utils._aws_connection import task_environment
 from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_file import BootstrapFileError
 from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_sink import BootstrapSink
-from ansible_collections.mfaops.iam.plugins.plugin_utils._task_result import failed_result
-
-MODULE_NAME = "mfaops.iam.iam_virtual_mfa"
 
 
-class ActionModule(ActionBase):
-    TRANSFERS_FILES = False
-    _supports_check_mode = True
-    _supports_async = False
 
-    def run(self, tmp=None, task_vars=None):
-        result = super().run(tmp, task_vars)
-        result.pop("invocation", None)
-        environment = {}
-        self._compute_environment_string(environment)
-        with task_environment(environment):
-            try:
-                result.update(self._converge())
-            except AnsibleActionFail as e:
-                result.update(failed_result(e))
-        return result
+class ActionModule(ControllerAction):
+    MODULE_NAME = "mfaops.iam.iam_virtual_mfa"
 
-    def _converge(self):
-        params = validated_args(self, MODULE_NAME, full_argument_spec(), **MODULE_KWARGS)
+    def run_task(self, task_vars):
+        params = self.validated(full_argument_spec(), **MODULE_KWARGS)
         problem = first_problem(params) or assume_role_problem(params)  # before the bootstrap file is looked at, and before any AWS call
         if problem:
             raise AnsibleActionFail(problem)
@@ -81,11 +63,11 @@ class ActionModule(ActionBase):
             changed = task.run()
         except MFAError as e:
             for warning in task.warnings if task else ():
-                self._display.warning(warning)
+                self.warn(warning)
             aws.fail_task(e.message, e.exception, **_failure_details(e.exception, bool(task and task.wrote)))
 
         for warning in task.warnings:
-            self._display.warning(warning)
+            self.warn(warning)
         result = dict(changed=changed, virtual_mfa_device=public_view(task.device))
         if task.bootstrap:
             result["bootstrap_file"] = task.bootstrap
@@ -119,7 +101,7 @@ class ActionModule(ActionBase):
             return user
         if not self._task.check_mode:
             raise MFAError(message="IAM user %s does not exist" % params["user_name"])
-        self._display.warning(
+        self.warn(
             "IAM user %s does not exist; check mode predicts the device enabled for it, as if an earlier task created "
             "the user" % params["user_name"])
         return {"UserName": params["user_name"], "Arn": None, "UserId": None}

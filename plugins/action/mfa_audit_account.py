@@ -14,7 +14,6 @@ import re
 
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.text.converters import to_native
-from ansible.plugins.action import ActionBase
 
 from ansible_collections.mfaops.iam.plugins.module_utils._assume_role import assume_role_problem
 from ansible_collections.mfaops.iam.plugins.module_utils._common.client import client_config
@@ -38,11 +37,10 @@ from ansible_collections.mfaops.iam.plugins.plugin_utils._audit_store import Dir
 from ansible_collections.mfaops.iam.plugins.plugin_utils._audit_store import S3Store
 from ansible_collections.mfaops.iam.plugins.plugin_utils._audit_store import StoreError
 from ansible_collections.mfaops.iam.plugins.plugin_utils._audit_store import to_json
+from ansible_collections.mfaops.iam.plugins.plugin_utils._action_module import ControllerAction
 from ansible_collections.mfaops.iam.plugins.plugin_utils._aws_connection import ControllerAWS
-from ansible_collections.mfaops.iam.plugins.plugin_utils._aws_connection import task_environment
 from ansible_collections.mfaops.iam.plugins.plugin_utils._report_files import ReportFileError
 from ansible_collections.mfaops.iam.plugins.plugin_utils._report_files import parse_mode
-from ansible_collections.mfaops.iam.plugins.plugin_utils._task_result import failed_result
 
 STATS_KEY = "mfa_audit_reports"
 SETTINGS = (
@@ -85,25 +83,11 @@ def _reason(error):
     return to_native(getattr(error, "message", None) or error)
 
 
-class ActionModule(ActionBase):
-    TRANSFERS_FILES = False
-    _supports_check_mode = True  # the report is written in check mode too: it is the audit's output
-    _supports_async = False
+class ActionModule(ControllerAction):
+    MODULE_NAME = "mfaops.iam.mfa_audit_account"  # check mode writes the report too: it is the audit's output
 
-    def run(self, tmp=None, task_vars=None):
-        result = super().run(tmp, task_vars)
-        result.pop("invocation", None)
-        environment = {}
-        self._compute_environment_string(environment)
-        with task_environment(environment):
-            try:
-                result.update(self._audit(task_vars or {}))
-            except AnsibleActionFail as e:
-                result.update(failed_result(e))
-        return result
-
-    def _audit(self, task_vars):
-        _validation, params = self.validate_argument_spec(argument_spec=account_spec(), **ACCOUNT_KWARGS)
+    def run_task(self, task_vars):
+        params = self.validated(account_spec(), **ACCOUNT_KWARGS)
         problem = options_problem(params)
         if problem:
             raise AnsibleActionFail(problem)
@@ -184,7 +168,7 @@ class ActionModule(ActionBase):
             try:
                 store.write_state(subdir, state)
             except StoreError as e:
-                self._display.warning("The failed audit of account %s could not be recorded: %s" % (label, e))
+                self.warn("The failed audit of account %s could not be recorded: %s" % (label, e))
         details = dict(
             changed=False, audited=False, account_key=key, not_audited_reason=mark_unsafe(message), report=None
         )

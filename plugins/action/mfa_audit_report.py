@@ -10,8 +10,8 @@ each), a fixed second or two per audit; here it costs none.  The module file hol
 import os
 
 from ansible.errors import AnsibleActionFail
-from ansible.plugins.action import ActionBase
 
+from ansible_collections.mfaops.iam.plugins.plugin_utils._action_module import ControllerAction
 from ansible_collections.mfaops.iam.plugins.plugin_utils._report_files import ReportFileError
 from ansible_collections.mfaops.iam.plugins.plugin_utils._report_files import open_directory
 from ansible_collections.mfaops.iam.plugins.plugin_utils._report_files import parse_mode
@@ -38,16 +38,12 @@ def report_paths(directory, name):
     return {"json": base + ".json", "markdown": base + ".md"}
 
 
-class ActionModule(ActionBase):
-    TRANSFERS_FILES = False
-    _supports_check_mode = True  # the report is written in check mode too: it is the audit's output
-    _supports_async = False
+class ActionModule(ControllerAction):
+    MODULE_NAME = "mfaops.iam.mfa_audit_report"  # check mode writes the report too: it is the audit's output
 
-    def run(self, tmp=None, task_vars=None):
-        result = super().run(tmp, task_vars)
-        result.pop("invocation", None)  # the arguments hold the whole report
-        _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC, required_if=REQUIRED_IF,
-                                                        mutually_exclusive=MUTUALLY_EXCLUSIVE)
+    def run_task(self, task_vars):
+        result = {}
+        args = self.validated(ARGUMENT_SPEC, required_if=REQUIRED_IF, mutually_exclusive=MUTUALLY_EXCLUSIVE)
         directory = self._loader.path_dwim(os.path.expanduser(args["directory"]))
         try:
             paths = report_paths(directory, args["name"])

@@ -14,7 +14,6 @@ import os
 from collections.abc import Mapping
 
 from ansible.errors import AnsibleActionFail
-from ansible.plugins.action import ActionBase
 
 from ansible_collections.mfaops.iam.plugins.module_utils._audit.argspec import SUMMARY_KWARGS
 from ansible_collections.mfaops.iam.plugins.module_utils._audit.argspec import summary_spec
@@ -29,11 +28,10 @@ from ansible_collections.mfaops.iam.plugins.plugin_utils._audit_store import Dir
 from ansible_collections.mfaops.iam.plugins.plugin_utils._audit_store import S3Store
 from ansible_collections.mfaops.iam.plugins.plugin_utils._audit_store import StoreError
 from ansible_collections.mfaops.iam.plugins.plugin_utils._audit_store import to_json
+from ansible_collections.mfaops.iam.plugins.plugin_utils._action_module import ControllerAction
 from ansible_collections.mfaops.iam.plugins.plugin_utils._aws_connection import ControllerAWS
-from ansible_collections.mfaops.iam.plugins.plugin_utils._aws_connection import task_environment
 from ansible_collections.mfaops.iam.plugins.plugin_utils._report_files import ReportFileError
 from ansible_collections.mfaops.iam.plugins.plugin_utils._report_files import parse_mode
-from ansible_collections.mfaops.iam.plugins.plugin_utils._task_result import failed_result
 
 
 def _host_var(hostvars, host, name):
@@ -70,25 +68,11 @@ def expected_accounts(hosts, account_ids, hostvars):
     return expected, reasons
 
 
-class ActionModule(ActionBase):
-    TRANSFERS_FILES = False
-    _supports_check_mode = True  # written in check mode too, like the accounts' reports
-    _supports_async = False
+class ActionModule(ControllerAction):
+    MODULE_NAME = "mfaops.iam.mfa_audit_summary"  # written in check mode too, like the accounts' reports
 
-    def run(self, tmp=None, task_vars=None):
-        result = super().run(tmp, task_vars)
-        result.pop("invocation", None)
-        environment = {}
-        self._compute_environment_string(environment)
-        with task_environment(environment):
-            try:
-                result.update(self._summary(task_vars or {}))
-            except AnsibleActionFail as e:
-                result.update(failed_result(e))
-        return result
-
-    def _summary(self, task_vars):
-        _validation, params = self.validate_argument_spec(argument_spec=summary_spec(), **SUMMARY_KWARGS)
+    def run_task(self, task_vars):
+        params = self.validated(summary_spec(), **SUMMARY_KWARGS)
         if params["max_age_hours"] is not None and params["max_age_hours"] <= 0:
             raise AnsibleActionFail("max_age_hours must be a positive number of hours")
         summary_name = params["summary_name"] or "%s_organization" % params["report_name"]
@@ -150,6 +134,6 @@ class ActionModule(ActionBase):
                 states, problems = store.states()
                 found.append(states)
                 for problem in problems:
-                    self._display.warning("An audit state was left out of the summary: %s" % problem)
+                    self.warn("An audit state was left out of the summary: %s" % problem)
         reports, not_audited, labels = summary_inputs(newest(*found), expected, reasons, params["max_age_hours"])
         return organization_summary(reports, not_audited, labels=labels)

@@ -9,7 +9,6 @@ ANSIBLE_DEBUG has nothing to show.  The module file holds the documentation only
 
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.basic import missing_required_lib
-from ansible.plugins.action import ActionBase
 
 from ansible_collections.mfaops.iam.plugins.module_utils._assume_role import assume_role_problem
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa import api
@@ -22,8 +21,8 @@ from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors imp
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.totp import HAS_PYOTP
 from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts.naming import account_directory
 from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts.naming import child_path
+from ansible_collections.mfaops.iam.plugins.plugin_utils._action_module import ControllerAction
 from ansible_collections.mfaops.iam.plugins.plugin_utils._aws_connection import ControllerAWS
-from ansible_collections.mfaops.iam.plugins.plugin_utils._aws_connection import task_environment
 from ansible_collections.mfaops.iam.plugins.plugin_utils._user_mfa_account.argspec import full_argument_spec
 from ansible_collections.mfaops.iam.plugins.plugin_utils._user_mfa_account.outcome import failure_text
 from ansible_collections.mfaops.iam.plugins.plugin_utils._user_mfa_account.outcome import task_result
@@ -33,25 +32,11 @@ from ansible_collections.mfaops.iam.plugins.plugin_utils._user_mfa_account.run i
 ACTION = "mfaops.iam.user_mfa_account"
 
 
-class ActionModule(ActionBase):
-    TRANSFERS_FILES = False
-    _supports_check_mode = True
-    _supports_async = False
+class ActionModule(ControllerAction):
+    MODULE_NAME = ACTION
 
-    def run(self, tmp=None, task_vars=None):
-        result = super().run(tmp, task_vars)
-        result.pop("invocation", None)
-        environment = {}
-        self._compute_environment_string(environment)
-        with task_environment(environment):
-            try:
-                result.update(self._run_account(task_vars or {}))
-            except AnsibleActionFail as e:
-                result.update(_failed(e))
-        return result
-
-    def _run_account(self, task_vars):
-        _validation, params = self.validate_argument_spec(argument_spec=full_argument_spec())
+    def run_task(self, task_vars):
+        params = self.validated(full_argument_spec())
         problem = _options_problem(params) or assume_role_problem(params)
         if problem:
             raise AnsibleActionFail(problem)
@@ -71,7 +56,7 @@ class ActionModule(ActionBase):
             raise AnsibleActionFail(failure_text(e)) from None
         finally:
             for warning in account.warnings:
-                self._display.warning(warning)
+                self.warn(warning)
         return task_result(outcomes, directory, self._task.diff)
 
     def _directory(self, params, task_vars):
@@ -98,10 +83,3 @@ def _options_problem(params):
         return str(e)
     return None
 
-
-def _failed(error):
-    """The task result of an AnsibleActionFail, the same on every ansible-core (see iam_virtual_mfa's)."""
-    result = {key: value for key, value in dict(getattr(error, "result", None) or {}).items() if key != "exception"}
-    result.update(failed=True, msg=error.message)
-    result.setdefault("changed", False)
-    return result

@@ -35,12 +35,13 @@ def plain(value):
 
 
 def validated_args(action, module_name, argument_spec, **kwargs):
-    """The task's arguments of ``action`` (an ActionBase), validated against ``argument_spec`` as module
-    ``module_name`` (``mfaops.iam.iam_virtual_mfa``) validates them; raises AnsibleActionFail with its message."""
+    """(validation result, arguments): the task's arguments of ``action`` (an ActionBase), validated against
+    ``argument_spec`` as module ``module_name`` (``mfaops.iam.iam_virtual_mfa``) validates them; raises
+    AnsibleActionFail with its message.  The validation result's ``_no_log_values`` are the secrets given."""
     original = action._task.args
     action._task.args = plain(original)
     try:
-        return action.validate_argument_spec(argument_spec=argument_spec, **kwargs)[1]
+        return action.validate_argument_spec(argument_spec=argument_spec, **kwargs)
     except AnsibleActionFail as e:
         prefix = "Unsupported parameters for (%s) module" % action._load_name
         if not e.message.startswith(prefix):

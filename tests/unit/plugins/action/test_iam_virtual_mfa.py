@@ -2,6 +2,8 @@
 against the faithful local IAM endpoint (which checks TOTP codes, refuses to delete enabled devices, and implements
 the MFA tag calls)."""
 
+import json
+
 import pytest
 
 from iam_state import ACCOUNT, SERIAL, actions, assigned_user, codes, iam_devices, tags_on_endpoint
@@ -226,9 +228,21 @@ def test_check_mode_with_a_user_an_earlier_task_would_create_warns_and_predicts(
     assert not result.get("failed"), result.get("msg")
     assert result["changed"] is True
     assert result["virtual_mfa_device"]["user_name"] == "alice" and result["virtual_mfa_device"]["user_arn"] is None
-    assert "IAM user alice does not exist" in result["_stdout"]
-    assert "deprecat" not in result["_stdout"]
+    assert [warning for warning in result["warnings"] if "IAM user alice does not exist" in warning]
+    assert "deprecat" not in result["_stdout"] and "deprecations" not in result
     assert endpoint.write_requests() == []
+
+
+def test_a_no_log_value_is_scrubbed_from_the_result(run, create, users):
+    """As AnsibleModule does: a value of a no_log option (here the seed) never shows in the result, even where AWS
+    echoes it (a tag holding it), in the result and in the diff."""
+    _created, seed = create(name="alice", state="present")
+    result = run(name="alice", state="present", seed=seed, tags={"copy": seed, "other": "x-%s-y" % seed}, diff=True)
+    assert not result.get("failed"), result.get("msg")
+    assert seed not in json.dumps(result)
+    assert result["virtual_mfa_device"]["tags"] == {"copy": "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER",
+                                                    "other": "x-********-y"}
+    assert result["diff"]["after"]["tags"]["copy"] == "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
 
 
 # ---------------------------------------------------------------------------------------------- disabled / absent
