@@ -8,7 +8,8 @@ written, no QR code library).  ``write`` renders the seed in the chosen format a
 """
 
 from ansible_collections.mfaops.iam.plugins.module_utils._common.file_mode import parse_mode
-from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.converge import DeliveryError
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.delivery import DeliveryError
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.delivery import no_sink_refusal
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.identity import account_id
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.identity import from_serial_number
 from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_file import BootstrapFile
@@ -39,9 +40,7 @@ class BootstrapSink:
         """Inspect the file (raises BootstrapFileError for a path that can never be used); sets ``seed`` and
         ``refusal``."""
         if self.target is None:
-            self.refusal = (
-                "Virtual MFA device %s does not exist and cannot be created without bootstrap_file: AWS returns its "
-                "seed only once, at creation" % device_label)
+            self.refusal = no_sink_refusal(device_label)
             return
         if self.target.exists():
             if self.params["bootstrap_method"] in TEXT_METHODS:

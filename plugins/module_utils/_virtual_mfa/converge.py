@@ -16,6 +16,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.exceptions import is_an
 from .._common.arn import partition_and_account
 from .._common.stamps import stamp as utc_stamp
 from . import api
+from .delivery import DeliveryError
+from .delivery import no_sink_refusal
 from .errors import MFAError
 from .lookup import find_device
 from .marker import GRACE_SECONDS
@@ -36,15 +38,11 @@ _REREAD_ATTEMPTS = 4
 _SEED_SOURCES = "seed, a Base32StringSeed or OtpauthURI bootstrap_file, or authentication_code_1/authentication_code_2"
 
 
-class DeliveryError(Exception):
-    """The sink could not write the bootstrap file; the message names the path and the reason."""
-
-
 class DeviceTask:
     def __init__(self, client, params, check_mode, ident, lookup, user=None, sink=None, seed=None,
                  account_lookup=None, sleep=None, now=None):
         """``lookup``: a lookup.Lookup; ``user``: the GetUser answer for state=enabled; ``sink``: the bootstrap file
-        (``refusal`` -- why no device may be created, or None --, ``write(serial, seed)``, ``describe()``);
+        (delivery.py's protocol);
         ``seed``: a seed held on the controller (normalized), or None; ``account_lookup()``: (partition, account
         id), to predict a new device's serial number in check mode; ``sleep`` and ``now``: the clock (default: the
         ``time`` module's, looked up when the task is made)."""
@@ -128,9 +126,8 @@ class DeviceTask:
             raise MFAError(message=(
                 "No virtual MFA device has serial_number %s; give name (and path) to create one" % self.ident.serial_number))
         if self.sink is None or self.sink.refusal:
-            raise MFAError(message=self.sink.refusal if self.sink else (
-                "Virtual MFA device %s%s does not exist and cannot be created without bootstrap_file: AWS returns its "
-                "seed only once, at creation" % (self.ident.path, self.ident.name)))
+            refusal = self.sink.refusal if self.sink else no_sink_refusal(self.ident.path + self.ident.name)
+            raise MFAError(message=refusal)
         if self.check_mode:
             serial = self._predicted_serial()
         else:

@@ -11,7 +11,7 @@ from stub_iam import WRONG_SEED
 from stub_iam import FakeClock
 from stub_iam import StubIAM
 from stub_iam import error
-from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.converge import DeliveryError
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.delivery import DeliveryError
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.converge import DeviceTask
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import MFAError
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.identity import DeviceId
