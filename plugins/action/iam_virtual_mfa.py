@@ -32,7 +32,6 @@ from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_file import 
 from ansible_collections.mfaops.iam.plugins.plugin_utils._bootstrap_sink import BootstrapSink
 
 
-
 class ActionModule(ControllerAction):
     MODULE_NAME = "mfaops.iam.iam_virtual_mfa"
 

@@ -82,4 +82,3 @@ def _options_problem(params):
     except ValueError as e:
         return str(e)
     return None
-

@@ -255,6 +255,7 @@ from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors imp
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.missing_call import watch
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.identity import user_problem
 
+
 def argument_spec():
     return dict(
         path_prefix=dict(type="str"),

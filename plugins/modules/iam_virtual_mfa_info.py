@@ -203,6 +203,7 @@ from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.listing im
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.listing import list_devices
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.validate import tag_type_problem
 
+
 def argument_spec():
     return dict(
         name=dict(type="str"),

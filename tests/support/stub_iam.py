@@ -159,5 +159,3 @@ class FakeClock:
 
     def time(self):
         return self.now
-
-

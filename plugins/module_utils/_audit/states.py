@@ -122,4 +122,3 @@ def summary_inputs(states, expected=None, reasons=None, max_age_hours=None, now=
         else:
             reports[key] = state["report"]
     return reports, not_audited, labels
-

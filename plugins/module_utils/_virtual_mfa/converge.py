@@ -137,7 +137,7 @@ class DeviceTask:
             except is_ansible_aws_error_code("EntityAlreadyExists") as e:
                 self._lost_race(e)
                 return False
-            except MFAError as e:
+            except MFAError as e:  # pylint: disable=bad-except-order  # the clause above takes one error code only
                 if not _unanswered(e):
                     raise
                 self.wrote = True  # IAM may have created the device, and no answer brought its seed
@@ -191,7 +191,7 @@ class DeviceTask:
                 self._undo_create(serial, e, (
                     "IAM user %s holds %d MFA devices, the most IAM allows (one was added since this task looked)"
                     % (user_name, MAX_MFA_DEVICES)))
-            except MFAError as e:
+            except MFAError as e:  # pylint: disable=bad-except-order  # the clause above takes one error code only
                 raise MFAError(message=(
                     "Virtual MFA device %s was created and its seed written to %s, but enabling it for %s failed: %s. "
                     "Run the task again: a text bootstrap_file is read back as the seed; for a QR code, pass the seed it "

@@ -126,8 +126,8 @@ def test_a_directory_of_another_user_is_refused(tmp_path):
     os.chown(planted, 65534, 65534)
     result = run(report_args(planted))
     assert result["failed"] is True
-    assert result["msg"].startswith("report directory %s has mode 0755 and belongs to uid 65534, not to the current "
-                                     "user (uid 0)" % planted)
+    expected = "report directory %s has mode 0755 and belongs to uid 65534, not to the current user (uid 0)" % planted
+    assert result["msg"].startswith(expected)
     assert os.listdir(planted) == []
 
 
@@ -144,9 +144,9 @@ def test_a_report_file_that_is_a_symlink_is_replaced_never_followed(tmp_path):
 
 def test_the_previous_report_is_read_from_a_checked_directory_only(tmp_path):
     reports = tmp_path / "reports"
+    files = {"json": str(reports / "audit.json"), "markdown": str(reports / "audit.md")}
     assert run({"directory": str(reports), "name": "audit", "read_previous": True}) == {
-        "changed": False, "previous": {}, "files": {"json": str(reports / "audit.json"),
-                                                   "markdown": str(reports / "audit.md")}}
+        "changed": False, "previous": {}, "files": files}
     assert not reports.exists()  # nothing created for a read
     run(report_args(reports, json='{"devices": [{"first_seen": "2024-01-01"}]}\n'))
     assert run({"directory": str(reports), "name": "audit", "read_previous": True})["previous"] == {

@@ -63,7 +63,7 @@ def listings(endpoint):
 
     connection = dict(endpoint_url=endpoint.url, region="us-east-1", access_key="testing", secret_key="testing")
     users = run_module_main(users_main, dict(connection, devices_of="no_users", password_of="no_users",
-                                                       include_root=False))
+                                             include_root=False))
     devices = run_module_main(devices_main, connection)
     assert not users.get("failed") and not devices.get("failed")
     return users, devices

@@ -176,7 +176,7 @@ def test_paginate_fetches_chunk_by_chunk_through_the_wrapper_and_stops_when_the_
         return function
 
     items = paginate(client, "list_things", "Items", 10, fetch, Filter="x")
-    assert [next(items) for _ in range(3)] == [0, 1, 2] and len(client.calls) == 1
+    assert [next(items), next(items), next(items)] == [0, 1, 2] and len(client.calls) == 1
     assert list(items) == list(range(3, 25))
     assert [call.get("StartingToken") for call in client.calls] == [None, "10", "20"] and len(wrapped) == 3
     assert all(call["PageSize"] == call["MaxItems"] == 10 for call in client.calls)
