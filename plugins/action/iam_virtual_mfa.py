@@ -51,9 +51,7 @@ class ActionModule(ControllerAction):
         task = None
         try:
             user = self._user(client, params)
-            lookup = find_device(client, ident, user if user and user.get("Arn") else None)
-            if lookup.device is not None:
-                lookup.device["tags"] = api.list_tags(client, lookup.device["serial_number"])
+            lookup = find_device(client, ident, user if user and user.get("Arn") else None, with_tags=True)
             before = dict(lookup.device) if lookup.device else None
             task = DeviceTask(
                 client, params, self._task.check_mode, ident, lookup, user, sink=sink, seed=seed,

@@ -9,6 +9,7 @@ provisioning marker, rollback, and the messages.  ``self.wrote`` records whether
 failure after one reports ``changed=true``.  Failures raise MFAError; nothing here exits.
 """
 
+import enum
 import time
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import is_ansible_aws_error_code
@@ -36,6 +37,13 @@ from .transform import device_for_user
 # How often a device that CreateVirtualMFADevice says exists is looked for before giving up (1 + 2 + ... seconds).
 _REREAD_ATTEMPTS = 4
 _SEED_SOURCES = "seed, a Base32StringSeed or OtpauthURI bootstrap_file, or authentication_code_1/authentication_code_2"
+
+
+class Race(enum.Enum):
+    """What CreateVirtualMFADevice's EntityAlreadyExists meant for this run."""
+    NONE = "none"  # no race: this run created the device, or did not need to
+    CONCURRENT = "concurrent"  # another run created the device after this one looked; that run holds the seed
+    RETRIED = "retried"  # botocore retried the create: the attempt whose answer was lost may have made it (no seed)
 
 
 class DeviceTask:
@@ -66,7 +74,7 @@ class DeviceTask:
         self.fresh = False  # the device was created in this run: IAM may not know it everywhere yet
         self.wrote = False  # a write call was made (a failure then reports changed=true)
         self.bootstrap = None  # the bootstrap file written (or that would be, in check mode)
-        self.lost_race = False  # True (or "retried"): the device appeared between this run's lookup and its create
+        self.race = Race.NONE  # whether the device appeared between this run's lookup and its create, and how
         self.warnings = []
 
     # ------------------------------------------------------------------ entry point
@@ -230,7 +238,7 @@ class DeviceTask:
         """CreateVirtualMFADevice answered EntityAlreadyExists: another run created the device after this one looked.
         Carry on with the device as found, without its seed (the other run holds it) and without a bootstrap file."""
         for attempt in range(_REREAD_ATTEMPTS):  # IAM is eventually consistent: the listing may lag the create
-            lookup = find_device(self.client, self.ident, self.user)
+            lookup = find_device(self.client, self.ident, self.user, with_tags=True, fresh=True)
             if lookup.device is not None:
                 break
             self.sleep(attempt + 1)
@@ -240,17 +248,16 @@ class DeviceTask:
                 "the task again" % (self.ident.path, self.ident.name)), exception=error.exception)
         self.device = lookup.device
         self.fresh = True
-        self.lost_race = True
-        self.device["tags"] = api.list_tags(self.client, self.device["serial_number"], fresh=True)
+        self.race = Race.CONCURRENT
         if error.exception.response.get("ResponseMetadata", {}).get("RetryAttempts"):
             # botocore retried the create (a dropped connection, a timeout, a 5xx): the attempt whose answer was
             # lost may have created the device itself, and then nobody holds the seed.
-            self.lost_race = "retried"
+            self.race = Race.RETRIED
             self.warnings.append(self._race_explanation())
 
     def _race_explanation(self):
         serial = self.device["serial_number"]
-        if self.lost_race == "retried":
+        if self.race is Race.RETRIED:
             return (
                 "Virtual MFA device %s already existed when CreateVirtualMFADevice was retried after an attempt whose "
                 "answer was lost: either another run created it (and holds its seed) or the lost attempt did (and "
@@ -349,7 +356,7 @@ class DeviceTask:
         """No seed for an unassigned device that must be enabled: fail, or (on_missing_seed=recreate) replace it --
         unless a run is still provisioning it."""
         serial = self.device["serial_number"]
-        if self.lost_race:  # never recreate a device another run may have just created and be about to enable
+        if self.race is not Race.NONE:  # never recreate a device another run may have just created and be about to enable
             self.warnings = []  # the message says it all
             raise MFAError(message=(
                 "%s, so this task cannot enable it. Run the task again once the other run has finished (with its "
@@ -376,7 +383,7 @@ class DeviceTask:
                 "provisioning marker %s)" % (serial, len(tags), kept, MAX_TAGS - 1, MAX_TAGS, MARKER_KEY)))
         self._delete()
         if not self._create(tags):
-            self._replace_unrecoverable()  # re-created by another run meanwhile: lost_race explains
+            self._replace_unrecoverable()  # re-created by another run meanwhile: the race explains
             return
         self._enable_new()
 

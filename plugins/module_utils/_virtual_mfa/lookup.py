@@ -37,15 +37,24 @@ def _clash_error(ident, serial_number):
         "Use that device's exact name and path, or another name" % (ident.path, ident.name, serial_number)))
 
 
-def find_device(client, ident, user=None):
+def find_device(client, ident, user=None, with_tags=False, fresh=False):
     """Look for ``ident``; ``user`` (a GetUser answer) first tries that user's own devices, a single call.
+    ``with_tags``: a device found gets its ``tags`` (one more call; ``fresh``: retried while IAM may not know a device
+    created a moment ago).
 
     Otherwise the account's devices are listed a page of 1,000 at a time until the device turns up, so the cost is
     ceil(position / 1000) calls.  The user's listing also gives the devices they hold, for IAM's limit of
-    plan.MAX_MFA_DEVICES.  Tags are fetched separately (ListVirtualMFADevices returns none).  ListMFADevices
+    plan.MAX_MFA_DEVICES.  Tags are a call of their own (ListVirtualMFADevices returns none).  ListMFADevices
     also lists hardware tokens (serial numbers that are not ARNs) and FIDO keys: only virtual devices match.
     A device whose name differs only in case raises MFAError at once.
     """
+    found = _find(client, ident, user)
+    if with_tags and found.device is not None:
+        found.device["tags"] = api.list_tags(client, found.device["serial_number"], fresh=fresh)
+    return found
+
+
+def _find(client, ident, user):
     seen = held = None
     if user is not None:
         entries = api.list_user_mfa_devices(client, user["UserName"])

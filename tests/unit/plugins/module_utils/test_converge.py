@@ -13,6 +13,7 @@ from stub_iam import StubIAM
 from stub_iam import error
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.delivery import DeliveryError
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.converge import DeviceTask
+from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.converge import Race
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import MFAError
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.identity import DeviceId
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.lookup import find_device
@@ -51,9 +52,7 @@ def task(client, sink=None, check_mode=False, seed=None, **options):
     p = params(**options)
     ident = DeviceId(p["name"], p["path"])
     user = client.users.get(p["user_name"]) if p["state"] == "enabled" else None
-    lookup = find_device(client, ident, user)
-    if lookup.device is not None:
-        lookup.device["tags"] = dict(client.devices[lookup.device["serial_number"]]["tags"])
+    lookup = find_device(client, ident, user, with_tags=True)
     client.calls.clear()
     clock = client.clock = FakeClock()
     return DeviceTask(client, p, check_mode, ident, lookup, user, sink=sink, seed=seed,
@@ -269,3 +268,45 @@ def test_an_unassigned_device_whose_qr_bootstrap_file_exists_is_told_to_pass_the
     assert "another run" not in message
     assert ("900 seconds old" in message) is bool(marker)
     assert client.writes() == []
+
+
+class RacingIAM(StubIAM):
+    """Another run creates the device (with its own seed and provisioning marker) between this run's lookup and its
+    create; ``retried``: botocore had retried this run's create, so the attempt whose answer was lost may be the one
+    that created it."""
+
+    def __init__(self, retried=False):
+        super().__init__()
+        self.retried = retried
+
+    def create_virtual_mfa_device(self, VirtualMFADeviceName, Path, Tags=None):  # pylint: disable=invalid-name
+        self._log("create_virtual_mfa_device")
+        self.add(VirtualMFADeviceName, tags={MARKER_KEY: now_value()}, seed=WRONG_SEED)
+        raced = error("EntityAlreadyExists", "CreateVirtualMFADevice")
+        if self.retried:
+            raced.response["ResponseMetadata"]["RetryAttempts"] = 1
+        raise raced
+
+
+def test_a_create_race_carries_on_with_the_device_found_writing_no_seed():
+    client, sink = RacingIAM(), StubSink()
+    device_task = task(client, sink=sink, tags={"team": "a"})
+    assert device_task.run() is True  # the task's tag is added to the device the other run made
+    assert device_task.race is Race.CONCURRENT and device_task.warnings == []
+    assert sink.written == [] and device_task.bootstrap is None
+    assert client.devices["arn:aws:iam::%s:mfa/alice" % ACCOUNT]["tags"]["team"] == "a"
+
+
+def test_a_create_race_never_enables_or_recreates_the_other_runs_device():
+    client = RacingIAM()
+    device_task = task(client, sink=StubSink(), state="enabled", user_name="alice", on_missing_seed="recreate")
+    with pytest.raises(MFAError, match="was created by another run at the same time as this one"):
+        device_task.run()
+    assert "delete_virtual_mfa_device" not in client.calls and "enable_mfa_device" not in client.calls
+
+
+def test_a_create_race_after_a_retried_create_warns_that_nobody_may_hold_the_seed():
+    device_task = task(RacingIAM(retried=True), sink=StubSink())
+    device_task.run()
+    assert device_task.race is Race.RETRIED
+    assert len(device_task.warnings) == 1 and "either another run created it" in device_task.warnings[0]

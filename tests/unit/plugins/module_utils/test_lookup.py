@@ -44,3 +44,17 @@ def test_the_same_name_under_another_path_is_another_device(endpoint, iam):
     iam.create_virtual_mfa_device(VirtualMFADeviceName="alice", Path="/team/")
     assert lookup.find_device(iam, DeviceId("alice", "/")).device is None
     assert lookup.find_device(iam, DeviceId("alice", "/team/")).device["path"] == "/team/"
+
+
+def test_with_tags_a_found_device_brings_its_tags_in_one_more_call(endpoint, iam):
+    iam.create_virtual_mfa_device(VirtualMFADeviceName="alice", Tags=[{"Key": "team", "Value": "a"}])
+    endpoint.clear_requests()
+    found = lookup.find_device(iam, DeviceId("alice", "/"), with_tags=True)
+    assert found.device["tags"] == {"team": "a"}
+    assert calls(endpoint) == {"ListVirtualMFADevices": 1, "ListMFADeviceTags": 1}
+
+
+def test_with_tags_a_missing_device_costs_no_tag_call(endpoint, iam):
+    endpoint.clear_requests()
+    assert lookup.find_device(iam, DeviceId("alice", "/"), with_tags=True).device is None
+    assert calls(endpoint) == {"ListVirtualMFADevices": 1}
