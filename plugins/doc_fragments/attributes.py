@@ -18,3 +18,39 @@ attributes:
     membership:
       - mfaops.iam.aws
 """
+
+    # The modules that only read: the two listings. Used with ansible.builtin.action_common_attributes.
+    READ_ONLY = r"""
+attributes:
+  check_mode:
+    support: full
+    details: The module changes nothing, so it runs in check mode as it does otherwise.
+  diff_mode:
+    support: N/A
+    details: The module changes nothing.
+  platform:
+    platforms: all
+"""
+
+    # The action plugins that do their whole task in the controller's process. Used with
+    # ansible.builtin.action_common_attributes and its flow fragment; check_mode and diff_mode are each plugin's own.
+    CONTROLLER = r"""
+attributes:
+  action:
+    support: full
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
+  platform:
+    platforms: all
+"""
+
+    # The actions that converge devices: full check mode and diff (with CONTROLLER).
+    CONVERGE = r"""
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+"""

@@ -84,15 +84,7 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - mfaops.iam.requirements
-attributes:
-  check_mode:
-    support: full
-    details: The module changes nothing, so it runs in check mode as it does otherwise.
-  diff_mode:
-    support: N/A
-    details: The module changes nothing.
-  platform:
-    platforms: all
+  - mfaops.iam.attributes.read_only
 """
 
 EXAMPLES = r"""

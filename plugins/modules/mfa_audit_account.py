@@ -135,20 +135,13 @@ extends_documentation_fragment:
   - mfaops.iam.attributes.action_group
   - mfaops.iam.assume_role
   - mfaops.iam.audit_store
+  - mfaops.iam.attributes.controller
 attributes:
-  action:
-    support: full
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
   check_mode:
     support: full
     details: The account is only read; the report and state are written in check mode too (the audit's output).
   diff_mode:
     support: none
-  platform:
-    platforms: all
 """
 
 EXAMPLES = r"""

@@ -74,20 +74,13 @@ extends_documentation_fragment:
   - mfaops.iam.requirements.controller
   - mfaops.iam.attributes.action_group
   - mfaops.iam.audit_store
+  - mfaops.iam.attributes.controller
 attributes:
-  action:
-    support: full
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
   check_mode:
     support: full
     details: The summary is written in check mode too.
   diff_mode:
     support: none
-  platform:
-    platforms: all
 """
 
 EXAMPLES = r"""

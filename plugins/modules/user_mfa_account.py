@@ -173,19 +173,8 @@ extends_documentation_fragment:
   - mfaops.iam.requirements.controller_totp
   - mfaops.iam.attributes.action_group
   - mfaops.iam.assume_role
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  platform:
-    platforms: all
-  action:
-    support: full
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
+  - mfaops.iam.attributes.controller
+  - mfaops.iam.attributes.converge
 """
 
 EXAMPLES = r"""
