@@ -26,11 +26,15 @@ from ansible_collections.mfaops.iam.plugins.module_utils._audit.fail_on import f
 from ansible_collections.mfaops.iam.plugins.module_utils._audit.findings import KINDS
 from ansible_collections.mfaops.iam.plugins.module_utils._audit.findings import build_report
 from ansible_collections.mfaops.iam.plugins.module_utils._audit.markdown import account_markdown
+from ansible_collections.mfaops.iam.plugins.module_utils._audit.messages import account_label
+from ansible_collections.mfaops.iam.plugins.module_utils._audit.messages import findings_message
+from ansible_collections.mfaops.iam.plugins.module_utils._audit.messages import report_location
 from ansible_collections.mfaops.iam.plugins.module_utils._audit.sources import read_account
 from ansible_collections.mfaops.iam.plugins.module_utils._audit.states import audited_state
 from ansible_collections.mfaops.iam.plugins.module_utils._audit.states import not_audited_state
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import RETRY
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import MFAError
+from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts.layout import per_account
 from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts.naming import account_directory
 from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts.naming import mark_unsafe
 from ansible_collections.mfaops.iam.plugins.plugin_utils._audit_store import DirectoryStore
@@ -76,6 +80,25 @@ def options_problem(params):
     return assume_role_problem(params)
 
 
+def report_subdir(params, key, account_id, play_hosts):
+    """The account's directory under report_dir and s3_prefix: ``report_subdir`` when set; else the account directory
+    ``key``, or none ("") when ``account_subdirectory`` says so (layout.per_account: ``auto`` chooses by the play's
+    hosts ``play_hosts`` and the account's id). ValueError for a bad ``account_subdirectory``."""
+    if params["report_subdir"] is not None:
+        return params["report_subdir"]
+    try:
+        return key if per_account(params["account_subdirectory"], account_id, play_hosts) else ""
+    except ValueError as e:
+        raise ValueError("account_subdirectory %s" % e) from None
+
+
+def fail_message(report, subdir, account, locations):
+    """The message that fails the host on the report's findings of failing kinds (None when there is none): the
+    account is named unless its report is straight in the base directory (subdir ""), the play's only account."""
+    label = account_label(account["host"], account["id"]) if subdir != "" else None
+    return findings_message(report, label, report_location(locations.get("directory"), locations.get("s3")))
+
+
 def _reason(error):
     """The text of a failed audit: the operation that failed and AWS's answer (never a credential)."""
     if isinstance(error, MFAError):
@@ -98,10 +121,10 @@ class ActionModule(ControllerAction):
         }
         try:
             key = account_directory(account["id"], account["host"])
+            subdir = report_subdir(params, key, account["id"], task_vars.get("ansible_play_hosts_all"))
             mode = parse_mode(params["report_mode"])
         except (ValueError, ReportFileError) as e:
             raise AnsibleActionFail(str(e)) from e
-        subdir = key if params["report_subdir"] is None else params["report_subdir"]
         aws = ControllerAWS(params, ansible_name="mfaops.iam.mfa_audit_account")
         stores = self._stores(params, aws, mode)
         label = account["name"] or account["host"] or key
@@ -130,6 +153,7 @@ class ActionModule(ControllerAction):
                 store.write_state(subdir, state)
         except StoreError as e:
             raise AnsibleActionFail("The MFA audit of account %s could not be kept: %s" % (label, e)) from e
+        message = fail_message(report, subdir, account, locations)
         result = dict(
             changed=False,
             audited=True,
@@ -137,6 +161,8 @@ class ActionModule(ControllerAction):
             report=mark_unsafe(report),
             files=locations.get("directory"),
             s3_objects=locations.get("s3"),
+            findings_fail=message is not None,
+            fail_message=mark_unsafe(message),
         )
         if params["publish_stats"]:
             result["ansible_stats"] = {
@@ -170,7 +196,13 @@ class ActionModule(ControllerAction):
             except StoreError as e:
                 self.warn("The failed audit of account %s could not be recorded: %s" % (label, e))
         details = dict(
-            changed=False, audited=False, account_key=key, not_audited_reason=mark_unsafe(message), report=None
+            changed=False,
+            audited=False,
+            account_key=key,
+            not_audited_reason=mark_unsafe(message),
+            report=None,
+            findings_fail=False,
+            fail_message=None,
         )
         if params["not_audited"] == "fail":
             raise AnsibleActionFail(message, result=details)

@@ -19,6 +19,7 @@ from ansible_collections.mfaops.iam.plugins.module_utils._common.stamps import s
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import RETRY
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.errors import MFAError
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.totp import HAS_PYOTP
+from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts.layout import per_account
 from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts.naming import account_directory
 from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts.naming import child_path
 from ansible_collections.mfaops.iam.plugins.plugin_utils._action_module import ControllerAction
@@ -61,10 +62,16 @@ class ActionModule(ControllerAction):
 
     def _directory(self, params, task_vars):
         """The account's bootstrap directory: ``bootstrap_dir`` (a relative path resolved like ansible.builtin.fetch's
-        dest), then with ``account_subdirectory`` the account's own directory under it, named by naming.py from the
-        account id (or, for a host that is no AWS account, from the host name, escaped), never leaving it."""
+        dest), then when ``account_subdirectory`` says so (layout.per_account: ``auto`` chooses by the play's hosts and
+        the account id) the account's own directory under it, named by naming.py from the account id (or, for a host
+        that is no AWS account, from the host name, escaped), never leaving it."""
         base = self._loader.path_dwim(params["bootstrap_dir"])
-        if not params["account_subdirectory"]:
+        try:
+            own = per_account(params["account_subdirectory"], params["account_id"],
+                              task_vars.get("ansible_play_hosts_all"))
+        except ValueError as e:
+            raise AnsibleActionFail("account_subdirectory %s" % e) from None
+        if not own:
             return base
         try:
             return child_path(base, account_directory(params["account_id"], task_vars.get("inventory_hostname")))

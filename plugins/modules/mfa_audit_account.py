@@ -78,8 +78,8 @@ options:
   fail_on_findings:
     description:
       - The finding kinds that the C(failing) key of RV(report) counts, a list of kinds, V(true) (every kind) or
-        V(false). The task itself does not fail on findings; the role C(mfaops.iam.mfa_audit) fails the host on the
-        C(failing) key of RV(report).
+        V(false). The task itself does not fail on findings; it returns RV(findings_fail) and RV(fail_message), on
+        which the role C(mfaops.iam.mfa_audit) fails the host.
     type: raw
     default: false
   max_concurrency:
@@ -98,10 +98,21 @@ options:
     type: str
   report_subdir:
     description:
-      - The account's directory under O(report_dir) and O(s3_prefix). Unset (the default), the account directory
-        (its account id, see above); V('') writes straight into O(report_dir) (one account); any other value must be
-        a plain directory name, kept inside O(report_dir).
+      - The account's directory under O(report_dir) and O(s3_prefix). Unset (the default), as
+        O(account_subdirectory) chooses; V('') writes straight into O(report_dir) (one account); any other value must
+        be a plain directory name, kept inside O(report_dir).
     type: str
+  account_subdirectory:
+    description:
+      - With O(report_subdir) unset, whether the report goes to the account directory (its account id, see above)
+        under O(report_dir) and O(s3_prefix), or straight into them.
+      - V(true) (the default), the account directory; V(false), straight into O(report_dir), as O(report_subdir='').
+      - V(auto) lets the play choose, as the roles C(mfaops.iam.mfa_audit) and C(mfaops.iam.user_mfa) do - the account
+        directory when the play has more than one host (C(ansible_play_hosts_all)) or the account has an id
+        (O(account_id)), straight into O(report_dir) otherwise (a play on one host for the caller's own account, as in
+        earlier versions). The report's location then also decides whether RV(fail_message) names the account.
+    type: raw
+    default: true
   not_audited:
     description:
       - What to do when the account cannot be audited. V(fail) fails the task; V(report) returns RV(audited=false)
@@ -191,6 +202,24 @@ not_audited_reason:
   description: Why the account could not be audited.
   returned: when not audited
   type: str
+findings_fail:
+  description:
+    - Whether the report has findings of the kinds O(fail_on_findings) selects (its C(failing) key is not empty); the
+      role C(mfaops.iam.mfa_audit) fails the host on it, with RV(fail_message). False when not audited.
+  returned: success
+  type: bool
+fail_message:
+  description:
+    - The message the role C(mfaops.iam.mfa_audit) fails the host with when RV(findings_fail) is true. It gives the
+      number of findings of the failing kinds, per kind, every kind found, and where the report is (RV(files), else
+      the Markdown of RV(s3_objects)). The account is named (its host name, with its account id when that differs)
+      unless the report is straight in O(report_dir). Null when RV(findings_fail) is false.
+  returned: success
+  type: str
+  sample: >-
+    The MFA audit of account prod (123456789012) has 1 finding(s) of kinds that fail the play
+    {"root_without_mfa": 1} (3 in all: {"users_without_mfa": 2, "root_without_mfa": 1}); see
+    /srv/mfa_audit/123456789012/mfa_audit.md and /srv/mfa_audit/123456789012/mfa_audit.json.
 ansible_stats:
   description:
     - The job's stats, as M(ansible.builtin.set_stats) sets them (C(per_host=false), C(aggregate=true)), where

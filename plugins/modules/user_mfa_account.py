@@ -82,12 +82,15 @@ options:
     required: true
   account_subdirectory:
     description:
-      - Write the bootstrap files into the account's own directory under O(bootstrap_dir), so that users of the same
-        name in two accounts never share a file - named after O(account_id) (twelve digits, unchanged when the account
-        is renamed), or for a host without one C(host_) and the host name with every character other than
-        C(a-z0-9_-) escaped as C(%XX). An account name is never a path.
+      - V(true) (the default) writes the bootstrap files into the account's own directory under O(bootstrap_dir), so
+        that users of the same name in two accounts never share a file - named after O(account_id) (twelve digits,
+        unchanged when the account is renamed), or for a host without one C(host_) and the host name with every
+        character other than C(a-z0-9_-) escaped as C(%XX). An account name is never a path.
       - V(false) writes them straight into O(bootstrap_dir) (one account).
-    type: bool
+      - V(auto) lets the play choose, as the role C(mfaops.iam.user_mfa) does - the account's own directory when the
+        play has more than one host (C(ansible_play_hosts_all)) or the account has an id (O(account_id)), straight
+        into O(bootstrap_dir) otherwise (a play on one host for the caller's own account, as in earlier versions).
+    type: raw
     default: true
   account_id:
     description:

@@ -43,6 +43,7 @@ def account_spec():
         account_id=dict(type="str"),
         account_name=dict(type="str"),
         report_subdir=dict(type="str"),
+        account_subdirectory=dict(type="raw", default=True),
         not_audited=dict(type="str", default="fail", choices=["fail", "report"]),
         publish_stats=dict(type="bool", default=True),
     )

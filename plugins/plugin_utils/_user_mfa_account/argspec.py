@@ -24,7 +24,7 @@ def argument_spec():
             tags=dict(type="dict"),
         )),
         bootstrap_dir=dict(type="path", required=True),
-        account_subdirectory=dict(type="bool", default=True),
+        account_subdirectory=dict(type="raw", default=True),
         account_id=dict(type="str"),
         device_path=dict(type="str", default="/"),
         tags=dict(type="dict", default={}),

@@ -245,3 +245,68 @@ def test_a_report_directory_others_can_write_is_refused_and_a_symlinked_account_
     result = audit(report_dir=str(base), task_vars={"inventory_hostname": "h", "aws_account_id": ACCOUNT})
     assert result["failed"] is True and "is outside" in result["msg"]
     assert os.listdir(elsewhere) == []
+
+
+# ---------------------------------------------------------------------------------------------- the role's decisions
+@pytest.mark.parametrize(
+    "task_vars, directory",
+    [
+        ({"inventory_hostname": "localhost", "ansible_play_hosts_all": ["localhost"]}, None),  # the caller's own
+        ({"inventory_hostname": "localhost", "ansible_play_hosts_all": ["localhost", "b"]}, "host_localhost"),
+        ({"inventory_hostname": "prod", "ansible_play_hosts_all": ["prod"], "aws_account_id": ACCOUNT}, ACCOUNT),
+    ],
+)
+def test_account_subdirectory_auto_chooses_by_the_plays_hosts_and_the_account_id(audit, tmp_path, task_vars, directory):
+    result = audit(task_vars=task_vars, report_dir=str(tmp_path), account_subdirectory="auto")
+    base = tmp_path / directory if directory else tmp_path
+    assert result["files"] == {"json": str(base / "mfa_audit.json"), "markdown": str(base / "mfa_audit.md")}
+    assert (base / "mfa_audit.state.json").is_file()
+    # the report_subdir given wins; account_subdirectory=true (the default) keeps the account directory
+    given = audit(task_vars=task_vars, report_dir=str(tmp_path), account_subdirectory="auto", report_subdir="mine")
+    assert given["files"]["json"] == str(tmp_path / "mine" / "mfa_audit.json")
+    default = audit(task_vars=task_vars, report_dir=str(tmp_path))
+    assert default["files"]["json"] == str(tmp_path / default["account_key"] / "mfa_audit.json")
+
+
+def test_the_failing_findings_come_with_the_message_that_fails_the_host(audit, endpoint, iam, tmp_path):
+    iam.create_user(UserName="alice")
+    iam.create_user(UserName="bob")
+    iam.create_virtual_mfa_device(VirtualMFADeviceName="orphan")
+    one = {"inventory_hostname": "localhost", "ansible_play_hosts_all": ["localhost"]}
+    result = audit(task_vars=one, report_dir=str(tmp_path), account_subdirectory="auto",
+                   fail_on_findings=["users_without_mfa", "devices_missing_tags"])
+    assert result["findings_fail"] is True
+    assert result["fail_message"] == (
+        'The MFA audit has 2 finding(s) of kinds that fail the play {"users_without_mfa": 2} (4 in all: '
+        '{"users_without_mfa": 2, "orphaned_devices": 1, "root_without_mfa": 1}); see %s and %s.'
+        % (tmp_path / "mfa_audit.md", tmp_path / "mfa_audit.json")
+    )
+    # an account of several: named, host and account id; its report in S3 only
+    endpoint.boto3_client("s3").create_bucket(Bucket="reports")
+    several = {"inventory_hostname": "prod", "ansible_play_hosts_all": ["prod", "test"], "aws_account_id": ACCOUNT}
+    named = audit(task_vars=several, s3_bucket="reports", account_subdirectory="auto", fail_on_findings=True)
+    assert named["fail_message"].startswith(
+        "The MFA audit of account prod (%s) has 4 finding(s) of kinds that fail the play {" % ACCOUNT)
+    assert named["fail_message"].endswith("; see s3://reports/%s/mfa_audit.md." % ACCOUNT)
+    clean = audit(task_vars=several, report_dir=str(tmp_path), fail_on_findings=["console_users_without_mfa"])
+    assert clean["findings_fail"] is False and clean["fail_message"] is None
+
+
+def test_an_account_not_audited_has_no_findings_that_fail(audit, endpoint, tmp_path):
+    member = endpoint.create_organization(accounts=1, ou_names=())["accounts"][0]["id"]
+    result = audit(
+        task_vars={"inventory_hostname": "locked", "aws_account_id": member},
+        assume_role_arn="arn:aws:iam::%s:role/NoSuchRole" % member,
+        report_dir=str(tmp_path),
+        not_audited="report",
+        fail_on_findings=True,
+    )
+    assert result["audited"] is False and result["findings_fail"] is False and result["fail_message"] is None
+
+
+def test_a_bad_account_subdirectory_fails_before_any_call(audit, endpoint, tmp_path):
+    endpoint.clear_requests()
+    result = audit(report_dir=str(tmp_path), account_subdirectory="sometimes")
+    assert result["failed"] is True
+    assert result["msg"] == "account_subdirectory must be true, false or auto, not 'sometimes'"
+    assert endpoint.requests() == []

@@ -212,6 +212,30 @@ def test_the_bootstrap_files_go_to_the_accounts_own_directory(endpoint, iam, acc
     assert (tmp_path / "bootstrap" / directory / "alice.seed").is_file()
 
 
+@pytest.mark.parametrize("hosts, options, directory", [
+    (["localhost"], {}, None),  # one host, no account id: the caller's own account, straight into bootstrap_dir
+    (["localhost", "other"], {}, "host_localhost"),
+    (["localhost"], {"account_id": ACCOUNT}, ACCOUNT),
+])
+def test_account_subdirectory_auto_chooses_by_the_plays_hosts_and_the_account_id(
+        endpoint, iam, account, tmp_path, hosts, options, directory):
+    iam.create_user(UserName="alice")
+    task_vars = {"inventory_hostname": "localhost", "ansible_play_hosts_all": hosts}
+    result = account([{"name": "alice"}], account_subdirectory="auto", task_vars=task_vars, **options)
+    assert not result.get("failed"), result.get("msg")
+    expected = tmp_path / "bootstrap" / directory if directory else tmp_path / "bootstrap"
+    assert result["bootstrap_directory"] == str(expected)
+    assert result["bootstrap_files"] == [str(expected / "alice.seed")]
+
+
+def test_a_bad_account_subdirectory_is_refused_before_any_call(endpoint, account):
+    endpoint.clear_requests()
+    result = account([{"name": "alice"}], account_subdirectory="sometimes")
+    assert result["failed"] is True
+    assert result["msg"] == "account_subdirectory must be true, false or auto, not 'sometimes'"
+    assert endpoint.requests() == []
+
+
 def test_an_account_id_that_is_no_account_id_is_refused(endpoint, account):
     result = account([{"name": "alice"}], account_subdirectory=True, account_id="../x")
     assert result["failed"] is True and "is not a 12-digit account id" in result["msg"]
