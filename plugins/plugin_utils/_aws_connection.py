@@ -22,12 +22,16 @@ import os
 
 from ansible.errors import AnsibleActionFail
 
+from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from ansible_collections.amazon.aws.plugins.plugin_utils.base import AWSPluginBase
+from ansible_collections.amazon.aws.plugins.plugin_utils.botocore import get_aws_connection_info
 
 from ansible_collections.mfaops.iam.plugins.module_utils._assume_role import ASSUME_ROLE_OPTIONS
 from ansible_collections.mfaops.iam.plugins.module_utils._assume_role import assume_role_call
 from ansible_collections.mfaops.iam.plugins.module_utils._common.client import CLIENT_CONFIG
 from ansible_collections.mfaops.iam.plugins.module_utils._virtual_mfa.missing_call import watch
+from ansible_collections.mfaops.iam.plugins.plugin_utils._botocore_loader import build_client
+from ansible_collections.mfaops.iam.plugins.plugin_utils._botocore_loader import warm_up
 
 try:
     import botocore.exceptions
@@ -146,9 +150,23 @@ class ControllerAWS(AWSPluginBase):
             return cached
         self._building = options
         try:
-            return _CLIENTS.put(key, watch(super().client(service, retry_decorator=retry_decorator, **extra_params)))
+            return _CLIENTS.put(key, watch(self._build(service, retry_decorator, extra_params)))
         finally:
             self._building = self._options
+
+    def _build(self, service, retry_decorator, extra_params):
+        """AWSPluginBase.client with the process's shared botocore loader (_botocore_loader): amazon.aws's option
+        handling and its failure messages."""
+        region, endpoint_url, params = get_aws_connection_info(self)
+        params.update(extra_params)
+        try:
+            client = build_client(service, region, endpoint_url, params)
+        except botocore.exceptions.NoRegionError:
+            self.fail_aws("The %s plugin requires a region and none was found in configuration, environment "
+                          "variables or module parameters" % self.ansible_name)
+        except (ValueError, botocore.exceptions.BotoCoreError) as e:
+            self.fail_aws("Couldn't connect to AWS", exception=e)
+        return client if retry_decorator is None else RetryingBotoClientWrapper(client, retry_decorator)
 
     def _session_options(self):
         """The task's options with the assumed role's credentials in place of its own (assumed once per process,
@@ -197,3 +215,8 @@ def task_environment(environment):
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+# The action plugins import this module; ansible-core imports them in the strategy process, whose forked workers
+# inherit the parsed models (_botocore_loader).
+warm_up()

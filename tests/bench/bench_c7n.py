@@ -63,6 +63,8 @@ def ensure_venv():
 
 
 def version():
+    if not os.path.exists(os.path.join(VENV, "bin", "python")):
+        return "c7n not installed (the c7n figure installs it)"
     answer = subprocess.run([os.path.join(VENV, "bin", "python"), "-c",
                              "import importlib.metadata as m; print(m.version('c7n'), m.version('c7n-org'))"],
                             capture_output=True, text=True, check=False)
