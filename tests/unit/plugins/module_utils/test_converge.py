@@ -254,7 +254,7 @@ def test_a_recreate_whose_merged_tags_leave_no_room_for_the_marker_deletes_nothi
     assert client.writes() == []
 
 
-@pytest.mark.parametrize("marker", [now_value(), None])
+@pytest.mark.parametrize("marker", [now_value(), None], ids=["fresh_marker", "no_marker"])
 def test_an_unassigned_device_whose_qr_bootstrap_file_exists_is_told_to_pass_the_seed_not_to_wait(marker):
     """What a run whose enable failed right after its create leaves: the device (with its marker) and the QR file."""
     client = StubIAM()
