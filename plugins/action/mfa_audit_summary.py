@@ -6,12 +6,16 @@ The states come from the report directory, an S3 prefix and/or the job's stats (
 from one play's host variables: the summary is the same whatever the strategy, the batches or the job slices.  The
 expected accounts (hosts, account ids) that have no state are listed as not audited, with what their host's
 variables say (``mfa_audit_not_audited``, read with .get: a host that never ran the audit has none).  In a directory
-the summary is rebuilt under an exclusive lock, so hosts finishing together each write a complete summary.  The
-module file holds the documentation only.
+the summary is rebuilt under an exclusive lock, so hosts finishing together each write a complete summary; a host
+whose own state the summary on disk already holds, built from the same inputs, leaves it as it is
+(_audit_store_sources says when, and why the last host still leaves a complete summary).  The module file holds the
+documentation only.
 """
 
 import os
 from collections.abc import Mapping
+from datetime import datetime
+from datetime import timezone
 
 from ansible.errors import AnsibleActionFail
 
@@ -28,6 +32,7 @@ from ansible_collections.mfaops.iam.plugins.plugin_utils._audit_store import Dir
 from ansible_collections.mfaops.iam.plugins.plugin_utils._audit_store import S3Store
 from ansible_collections.mfaops.iam.plugins.plugin_utils._audit_store import StoreError
 from ansible_collections.mfaops.iam.plugins.plugin_utils._audit_store import to_json
+from ansible_collections.mfaops.iam.plugins.plugin_utils import _audit_store_sources as sources
 from ansible_collections.mfaops.iam.plugins.plugin_utils._action_module import ControllerAction
 from ansible_collections.mfaops.iam.plugins.plugin_utils._aws_connection import ControllerAWS
 from ansible_collections.mfaops.iam.plugins.plugin_utils._report_files import ReportFileError
@@ -44,17 +49,24 @@ def _host_var(hostvars, host, name):
     return value if isinstance(value, (str, int)) and not isinstance(value, bool) else None
 
 
+def host_account(hostvars, host):
+    """(key, problem): the account directory of ``host`` from its aws_account_id, or from its name (with why) when
+    that is not an account id."""
+    account_id = _host_var(hostvars, host, "aws_account_id")
+    try:
+        return account_directory(str(account_id) if account_id is not None else None, host), None
+    except ValueError as e:
+        return account_directory(None, host), "the host's aws_account_id is not an account id: %s" % e
+
+
 def expected_accounts(hosts, account_ids, hostvars):
     """([{"key", "host", "name"}], {key: reason}) of the expected hosts (their account from their variables) and
     account ids."""
     expected, reasons = [], {}
     for host in hosts or []:
-        account_id = _host_var(hostvars, host, "aws_account_id")
-        try:
-            key = account_directory(str(account_id) if account_id is not None else None, host)
-        except ValueError as e:
-            key = account_directory(None, host)
-            reasons[key] = "the host's aws_account_id is not an account id: %s" % e
+        key, problem = host_account(hostvars, host)
+        if problem:
+            reasons[key] = problem
         name = _host_var(hostvars, host, "aws_account_name")
         expected.append({"key": key, "host": host, "name": str(name) if name is not None else None})
         reason = _host_var(hostvars, host, "mfa_audit_not_audited")
@@ -68,6 +80,10 @@ def expected_accounts(hosts, account_ids, hostvars):
     return expected, reasons
 
 
+def _utcnow():
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
 class ActionModule(ControllerAction):
     MODULE_NAME = "mfaops.iam.mfa_audit_summary"  # written in check mode too, like the accounts' reports
 
@@ -75,10 +91,10 @@ class ActionModule(ControllerAction):
         params = self.validated(summary_spec(), **SUMMARY_KWARGS)
         if params["max_age_hours"] is not None and params["max_age_hours"] <= 0:
             raise AnsibleActionFail("max_age_hours must be a positive number of hours")
-        summary_name = params["summary_name"] or "%s_organization" % params["report_name"]
+        summary_name = params["summary_name"] = params["summary_name"] or "%s_organization" % params["report_name"]
         read_from = params["read_from"]
         if read_from is None:
-            read_from = ["s3"] if params["s3_bucket"] else ["directory"]
+            read_from = params["read_from"] = ["s3"] if params["s3_bucket"] else ["directory"]
         try:
             mode = parse_mode(params["report_mode"])
             directory = (
@@ -105,16 +121,27 @@ class ActionModule(ControllerAction):
         expected, reasons = expected_accounts(hosts, accounts, task_vars.get("hostvars"))
         if hosts is None and accounts is None:
             expected = None
+        # A summary built from the directory alone is recorded (_audit_store_sources); one that need not be returned
+        # is left as it is when the record shows that it holds this host's state.
+        recordable = list(read_from) == ["directory"] and not params["reports"] and s3 is None
+        inputs = sources.inputs_digest(
+            expected=expected, reasons=reasons, max_age_hours=params["max_age_hours"], summary_name=summary_name,
+            report_name=params["report_name"], mode=mode,
+        ) if recordable else None
+        host = task_vars.get("inventory_hostname") if recordable and not params["return_summary"] else None
+        own = host_account(task_vars.get("hostvars"), host)[0] if host else None
 
         try:
             if directory is not None:
                 with directory.lock():
-                    summary = self._build(params, read_from, directory, s3, expected, reasons)
-                    files, _changed = directory.write_summary(
-                        summary_name, to_json(summary), organization_markdown(summary, params["report_name"])
-                    )
+                    now = _utcnow()
+                    counts = None if own is None else sources.covered(directory, summary_name, own, inputs, now)
+                    if counts is not None:
+                        return dict(changed=False, accounts=counts, files=directory.summary_files(summary_name),
+                                    s3_objects=None)
+                    summary, files = self._rebuild(params, directory, s3, expected, reasons, now, inputs)
             else:
-                summary, files = self._build(params, read_from, directory, s3, expected, reasons), None
+                summary, files = self._build(params, None, s3, expected, reasons, _utcnow())[0], None
             s3_objects = (
                 s3.write_summary(summary_name, to_json(summary), organization_markdown(summary, params["report_name"]))
                 if s3
@@ -127,13 +154,30 @@ class ActionModule(ControllerAction):
             result["summary"] = mark_unsafe(summary)
         return result
 
-    def _build(self, params, read_from, directory, s3, expected, reasons):
+    def _rebuild(self, params, directory, s3, expected, reasons, now, inputs):
+        """(summary, files): the directory's summary rebuilt (under its lock) and, given ``inputs``, what it was built
+        from recorded beside it."""
+        digests = {}
+        summary, states = self._build(params, directory, s3, expected, reasons, now, digests)
+        texts = (to_json(summary), organization_markdown(summary, params["report_name"]))
+        files, _changed = directory.write_summary(params["summary_name"], *texts)
+        if inputs is not None:
+            until = sources.fresh_until(states, params["max_age_hours"], now)
+            try:
+                sources.record(directory, params["summary_name"], digests, inputs, *texts, summary["accounts"], until)
+            except StoreError as e:  # an old record holds the digests of an older summary: the next host rebuilds
+                self.warn("What the organization summary was built from could not be recorded: %s" % e)
+        return summary, files
+
+    def _build(self, params, directory, s3, expected, reasons, now, digests=None):
+        """(summary, {key: state} it was built from); ``digests`` gets the directory's (DirectoryStore.states)."""
         found = [params["reports"] or {}]
         for name, store in (("directory", directory), ("s3", s3)):
-            if name in read_from:
-                states, problems = store.states()
+            if name in params["read_from"]:
+                states, problems = store.states(digests) if name == "directory" else store.states()
                 found.append(states)
                 for problem in problems:
                     self.warn("An audit state was left out of the summary: %s" % problem)
-        reports, not_audited, labels = summary_inputs(newest(*found), expected, reasons, params["max_age_hours"])
-        return organization_summary(reports, not_audited, labels=labels)
+        states = newest(*found)
+        reports, not_audited, labels = summary_inputs(states, expected, reasons, params["max_age_hours"], now)
+        return organization_summary(reports, not_audited, now, labels=labels), states

@@ -22,6 +22,12 @@ description:
   - In O(report_dir), the summary is rebuilt under an exclusive lock on the directory, so that several hosts may each
     run this task as they finish (the role C(mfaops.iam.mfa_audit) does), and the last one to finish writes the complete
     summary. Written B(in check mode too), like the reports.
+  - Each rebuild from O(report_dir) alone records beside the summary, in the hidden file
+    C(.<summary_name>.sources.json), the digests of the states it read and of its other inputs. A host whose own
+    account's state (in the directory named after its C(aws_account_id)) the summary on disk already holds, built
+    from the same inputs, leaves the summary as it is, so a burst of hosts rebuilds it once, not once each. A missing,
+    broken or mismatched record means a rebuild. With O(reports), O(s3_bucket) or O(return_summary=true) every run
+    rebuilds.
   - The collection's playbook C(mfaops.iam.mfa_audit_summary) runs this task alone (C(ansible-playbook
     mfaops.iam.mfa_audit_summary)), for example as the node after a sliced AWX job.
 author:

@@ -9,11 +9,13 @@ Layout (the same in both): ``<base>/<account directory>/<name>.json`` (the repor
 straight into the base; paths are built with naming.child_path, so no name leaves the base directory.  A directory is
 trusted only when private to the user who runs Ansible (_report_files.open_directory).  Files are replaced atomically
 (_report_files); the summary is rebuilt under an exclusive lock on the directory (``lock``), so hosts that finish at
-the same time each write a complete summary, the last one the final one.
+the same time each write a complete summary, the last one the final one.  Beside the summary in a directory, the
+hidden ``.<summary name>.sources.json`` records what it was built from (_audit_store_sources).
 """
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
 
@@ -21,7 +23,8 @@ from ansible_collections.mfaops.iam.plugins.module_utils._common.paging import p
 from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts.naming import child_path
 from ansible_collections.mfaops.iam.plugins.plugin_utils._report_files import ReportFileError
 from ansible_collections.mfaops.iam.plugins.plugin_utils._report_files import open_directory
-from ansible_collections.mfaops.iam.plugins.plugin_utils._report_files import read_json
+from ansible_collections.mfaops.iam.plugins.plugin_utils._report_files import parse_json
+from ansible_collections.mfaops.iam.plugins.plugin_utils._report_files import read_bytes
 from ansible_collections.mfaops.iam.plugins.plugin_utils._report_files import write_file
 
 try:
@@ -38,6 +41,11 @@ class StoreError(Exception):
 
 def to_json(value):
     return json.dumps(value, indent=4, sort_keys=True) + "\n"
+
+
+def digest(data):
+    """The SHA-256 of ``data`` (bytes), in hex: what identifies a file's content."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def _parse(text):
@@ -94,14 +102,30 @@ class DirectoryStore:
         directory = self._path(subdir)
         return {kind: os.path.join(directory, self.name + suffix) for kind, suffix in SUFFIXES.items()}
 
-    def _read(self, subdir, suffix):
+    def read_file(self, subdir, file_name):
+        """(bytes, mode) of the file ``file_name`` of the account's directory (the base for ""), None when it or the
+        directory does not exist; StoreError when it cannot be trusted or read."""
         with self._opened(subdir, create=False) as directory:
             if directory is None:
                 return None
             try:
-                return read_json(directory, self.name + suffix)
+                return read_bytes(directory, file_name)
             except ReportFileError as e:
                 raise StoreError(str(e)) from e
+
+    def _load(self, subdir, suffix):
+        """(JSON value, bytes) of the account's ``<name><suffix>``, None when there is none; StoreError otherwise."""
+        found = self.read_file(subdir, self.name + suffix)
+        if found is None:
+            return None
+        try:
+            return parse_json(found[0], os.path.join(self._path(subdir), self.name + suffix)), found[0]
+        except ReportFileError as e:
+            raise StoreError(str(e)) from e
+
+    def _read(self, subdir, suffix):
+        loaded = self._load(subdir, suffix)
+        return None if loaded is None else loaded[0]
 
     def previous(self, subdir):
         """The account's last JSON report, or {} when there is none; StoreError when it cannot be trusted or read."""
@@ -109,27 +133,32 @@ class DirectoryStore:
         return previous if isinstance(previous, dict) else {}
 
     def _write(self, subdir, texts):
+        """Replace each (file name, text) of ``texts`` in the account's directory (the base for ""); whether any
+        changed."""
         changed = False
         with self._opened(subdir) as directory:
-            for suffix, text in texts:
+            for file_name, text in texts:
                 try:
-                    changed = write_file(directory, self.name + suffix, text, self.mode) or changed
+                    changed = write_file(directory, file_name, text, self.mode) or changed
                 except ReportFileError as e:
                     raise StoreError(str(e)) from e
         return changed
 
     def write_account(self, subdir, report_text, markdown_text):
-        changed = self._write(subdir, [(SUFFIXES["json"], report_text), (SUFFIXES["markdown"], markdown_text)])
+        changed = self._write(
+            subdir, [(self.name + SUFFIXES["json"], report_text), (self.name + SUFFIXES["markdown"], markdown_text)]
+        )
         paths = self.paths(subdir)
         return {"json": paths["json"], "markdown": paths["markdown"]}, changed
 
     def write_state(self, subdir, state):
-        self._write(subdir, [(SUFFIXES["state"], to_json(state))])
+        self._write(subdir, [(self.name + SUFFIXES["state"], to_json(state))])
         return self.paths(subdir)["state"]
 
-    def states(self):
+    def states(self, digests=None):
         """({file path: parsed state}, [problems]) of the base's own account and of each account directory under it;
-        a directory or state that cannot be trusted or read is a problem, not a state."""
+        a directory or state that cannot be trusted or read is a problem, not a state.  ``digests``, a dict, gets
+        {account directory ("" for the base): digest of the bytes read} of each state found."""
         found, problems = {}, []
         try:
             entries = sorted(os.listdir(self.base))
@@ -141,12 +170,14 @@ class DirectoryStore:
             if os.path.isdir(os.path.join(self.base, entry)) and not os.path.islink(os.path.join(self.base, entry))
         ]:
             try:
-                state = self._read(subdir, SUFFIXES["state"])
+                loaded = self._load(subdir, SUFFIXES["state"])
             except StoreError as e:
                 problems.append(str(e))
                 continue
-            if isinstance(state, dict):
-                found[self.paths(subdir)["state"]] = state
+            if loaded is not None and isinstance(loaded[0], dict):
+                found[self.paths(subdir)["state"]] = loaded[0]
+                if digests is not None:
+                    digests[subdir] = digest(loaded[1])
         return found, problems
 
     @contextlib.contextmanager
@@ -163,17 +194,18 @@ class DirectoryStore:
         finally:
             os.close(fd)  # releases the lock
 
+    def summary_files(self, summary_name):
+        base = os.path.join(self.base, _checked_name(summary_name))
+        return {"json": base + ".json", "markdown": base + ".md"}
+
     def write_summary(self, summary_name, json_text, markdown_text):
         name = _checked_name(summary_name)
-        changed = False
-        with self._opened("") as directory:
-            for suffix, text in ((".json", json_text), (".md", markdown_text)):
-                try:
-                    changed = write_file(directory, name + suffix, text, self.mode) or changed
-                except ReportFileError as e:
-                    raise StoreError(str(e)) from e
-        base = os.path.join(self.base, name)
-        return {"json": base + ".json", "markdown": base + ".md"}, changed
+        changed = self._write("", [(name + ".json", json_text), (name + ".md", markdown_text)])
+        return self.summary_files(summary_name), changed
+
+    def write_file(self, file_name, text):
+        """Replace the file ``file_name`` of the base directory with ``text``, as the summary is; whether it changed."""
+        return self._write("", [(_checked_name(file_name), text)])
 
 
 class S3Store:

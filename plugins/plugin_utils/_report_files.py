@@ -98,18 +98,26 @@ def _read(directory, name, what):
         return stream.read(), stat.S_IMODE(info.st_mode)
 
 
+def read_bytes(directory, name, what="report"):
+    """(bytes, mode) of the regular file ``name`` of an opened report directory (open_directory), None when there
+    is none; never read through a symlink. ReportFileError when it cannot be read."""
+    return _read(directory, name, what)
+
+
+def parse_json(data, path):
+    """The JSON value of ``data``, the bytes of the file ``path``; ReportFileError when they are not JSON."""
+    try:
+        return json.loads(data.decode("utf-8"))
+    except ValueError as e:
+        raise ReportFileError("previous report %s is not JSON (%s); remove it, or restore the report the audit wrote"
+                              % (path, e)) from None
+
+
 def read_json(directory, name):
     """The JSON value of the file ``name`` of an opened report directory (open_directory), None when there is none;
     never read through a symlink. ReportFileError when it cannot be read or is not JSON."""
     found = _read(directory, name, "previous report")
-    if found is None:
-        return None
-    path = os.path.join(directory.path, name)
-    try:
-        return json.loads(found[0].decode("utf-8"))
-    except ValueError as e:
-        raise ReportFileError("previous report %s is not JSON (%s); remove it, or restore the report the audit wrote"
-                              % (path, e)) from None
+    return None if found is None else parse_json(found[0], os.path.join(directory.path, name))
 
 
 def write_file(directory, name, text, mode):

@@ -109,9 +109,11 @@ def test_hostile_names_through_ansible_inventory_and_both_roles(endpoint, hostil
     for account in accounts:
         assert "account %s is named <%s>" % (account["id"], account["name"]) in output
 
-    # one report directory per account id, nothing outside the base; the summary next to them
+    # one report directory per account id, nothing outside the base; the summary next to them, with the hidden record
+    # of what it was built from
     ids = sorted(a["id"] for a in accounts)
-    assert sorted(os.listdir(reports)) == sorted(ids + ["mfa_audit_organization.json", "mfa_audit_organization.md"])
+    assert sorted(os.listdir(reports)) == sorted(ids + ["mfa_audit_organization.json", "mfa_audit_organization.md",
+                                                        ".mfa_audit_organization.sources.json"])
     assert sorted(os.listdir(tmp_path)) == ["bootstrap", "org.aws_accounts.yml", "play.yml", "reports", "tmp", "work"]
     victim, dotted = accounts[4]["id"], accounts[5]["id"]
     assert json.loads((reports / victim / "mfa_audit.json").read_text())["summary"]["console_users_without_mfa"] == 1
