@@ -14,6 +14,9 @@ start-up included), each figure of issue 13's "Figures to reach" next to its goa
 * ``calls``: one account of 1,000 users: the audit's IAM calls in that account (request log), against 10 + one per
   page of devices + one per unassigned device's tags (pass the audit's credential-report setting with --audit-var);
 * ``fleet100``: 100 accounts x 30 users with forks=20, end to end, and a projection to 1,000 accounts;
+* ``summary``: accounts of 1 user (--summary-accounts, default 120 and 300), forks=20, with the per-host organization
+  summary (the role's default) and without it (``mfa_audit_organization_summary: false``), in turn (--repeat times
+  each, medians): the wall and CPU time the summaries add; the summary is checked to list every account;
 * ``leak``: on a separate endpoint, both roles over 5 accounts with ANSIBLE_DEBUG=1 and -vvvv: how often any session
   key id, secret or session token the endpoint's STS issued meanwhile appears in the output and the files written.
 
@@ -50,7 +53,7 @@ import bench_org  # noqa: E402  pylint: disable=wrong-import-position
 import bench_org_runs  # noqa: E402  pylint: disable=wrong-import-position
 from bench_playbooks import CREDENTIALS  # noqa: E402  pylint: disable=wrong-import-position
 
-FIGURES = ("c7n", "cpu300", "forks", "calls", "fleet100", "leak")
+FIGURES = ("c7n", "cpu300", "forks", "calls", "fleet100", "summary", "leak")
 GOALS = {
     "cpu_per_account_30": ("CPU per audited account, 30 users", "<=", 0.6, "s"),
     "cpu_per_account_300": ("CPU per audited account, 300 users", "<=", 1.0, "s"),
@@ -58,6 +61,7 @@ GOALS = {
     "vs_c7n_wall": ("org audit wall / c7n-org wall (10 forks, 10 workers)", "<=", 0.5, ""),
     "calls_per_account_1000": ("audit IAM calls per account, 1,000 users", "<=", None, ""),
     "fleet100_wall": ("100 x 30 users, forks=20, end to end", None, None, "s"),
+    "summary_wall": ("the per-host summaries' wall time, %d accounts x 1 user, forks=20", None, None, "s"),
     "leak_hits": ("ANSIBLE_DEBUG=1 -vvvv, both roles, 5 accounts: key hits", "<=", 0, ""),
 }
 PROJECTED_ACCOUNTS = 1000
@@ -73,6 +77,8 @@ def parse_args(argv=None):
     parser.add_argument("--c7n-accounts", type=int, default=20, help="accounts of the c7n comparison (default 20)")
     parser.add_argument("--cpu300-accounts", type=int, default=10, help="accounts of 300 users (default 10)")
     parser.add_argument("--fleet-accounts", type=int, default=100, help="accounts of the end-to-end run (default 100)")
+    parser.add_argument("--summary-accounts", default="120,300",
+                        help="accounts of the summary runs, comma-separated (default 120,300)")
     parser.add_argument("--audit-var", action="append", default=[], metavar="NAME=VALUE",
                         help="a variable of the mfa_audit role (YAML value), for every audit run")
     parser.add_argument("--calls-var", action="append", default=[], metavar="NAME=VALUE",
@@ -131,8 +137,9 @@ class Bench:
         print(measure.line() + ("" if calls is None else "; %d IAM calls" % sum(calls.values())), flush=True)
         return measure
 
-    def audit(self, label, accounts, forks, extra=None):
-        """The mfa_audit role over ``accounts``; checks its reports against what the organization holds."""
+    def audit(self, label, accounts, forks, extra=None, check_summary=False):
+        """The mfa_audit role over ``accounts``; checks its reports against what the organization holds (and with
+        ``check_summary``, that the organization summary lists every account as audited)."""
         self.endpoint.clear_requests()
         variables = dict(self.audit_vars, **(extra or {}))
         variables["mfa_audit_report_dir"] = os.path.join(self.workdir, "reports-%s-%d" % (label, time.monotonic_ns()))
@@ -145,6 +152,13 @@ class Bench:
         if len(found) != len(accounts) or got != expected:
             self.problems.append("%s: %d reports, findings %s, expected %d reports, %s" % (
                 label, len(found), got, len(accounts), expected))
+        if check_summary:
+            path = os.path.join(variables["mfa_audit_report_dir"], "mfa_audit_organization.json")
+            with open(path, encoding="utf-8") as handle:
+                listed = {entry["account"] for entry in json.load(handle)["per_account"]}
+            if listed != {a["id"] for a in accounts}:
+                self.problems.append("%s: the summary lists %d of the %d accounts" % (
+                    label, len(listed), len(accounts)))
         missing = {a["id"] for a in accounts} - {r["account"] for r in requests}
         if missing:
             self.problems.append("%s: no IAM call in %d accounts" % (label, len(missing)))
@@ -256,6 +270,24 @@ class Bench:
                        statistics.median(span.values()), min(span.values()), max(span.values())))
         self.projection(run, n, self.one_account or (None, min(span.values())))
 
+    def fig_summary(self):
+        for n in sorted({int(count) for count in self.args.summary_accounts.split(",") if count}):
+            accounts = self.org["org1"][:n]
+            print("\n== %d accounts x 1 user, forks=20: with and without the per-host summary" % n, flush=True)
+            with_summary, without = [], []
+            for _round in range(self.args.repeat):
+                without.append(self.audit("audit %d x1 forks=20 no summary" % n, accounts, 20,
+                                          {"mfa_audit_organization_summary": False})[0])
+                with_summary.append(self.audit("audit %d x1 forks=20 summary" % n, accounts, 20,
+                                               {"mfa_audit_organization_summary": True}, check_summary=True)[0])
+            wall, cpu = median(with_summary, "seconds"), median(with_summary, "cpu")
+            bare_wall, bare_cpu = median(without, "seconds"), median(without, "cpu")
+            key = "summary_wall_%d" % n
+            GOALS.setdefault(key, (GOALS["summary_wall"][0] % n,) + GOALS["summary_wall"][1:])
+            self.figure(key, round(wall - bare_wall, 2),
+                        "with %.2f s, %.1f CPU s; without %.2f s, %.1f CPU s: %.1f CPU s for the summaries (medians)"
+                        % (wall, cpu, bare_wall, bare_cpu, cpu - bare_cpu))
+
     def projection(self, run, n, one_account):
         """1,000 accounts on C cores with 4 forks per core: at least the CPU spread over the cores, at least the
         accounts' IAM time spread over the forks, plus Ansible's start-up."""
@@ -352,6 +384,8 @@ def groups_for(args, figures):
         groups.append(("org100", 20, 100))
     if "calls" in figures:
         groups.append(("big", 1, 1000))
+    if "summary" in figures:
+        groups.append(("org1", max(int(count) for count in args.summary_accounts.split(",") if count), 1))
     return groups
 
 
