@@ -39,20 +39,31 @@ from ansible_collections.mfaops.iam.plugins.plugin_utils._report_files import Re
 from ansible_collections.mfaops.iam.plugins.plugin_utils._report_files import parse_mode
 
 
-def _host_var(hostvars, host, name):
-    """hostvars[host][name], or None: a host may be unknown, may never have set it, or hold a broken template."""
+HOST_VARIABLES = ("aws_account_id", "aws_account_name", "mfa_audit_not_audited")
+
+
+def host_variables(hostvars, host):
+    """{name: value} of the HOST_VARIABLES of ``host`` that hold text or a number: a host may be unknown, may never
+    have set one, or hold a broken template.  hostvars[host] is read once: each read computes all its variables."""
     try:
         variables = hostvars.get(host) if hostvars is not None else None
-        value = variables.get(name) if isinstance(variables, Mapping) else None
-    except Exception:  # pylint: disable=broad-exception-caught  # an undefined or failing template: nothing known
-        return None
-    return value if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+    except Exception:  # pylint: disable=broad-exception-caught  # an undefined or failing host: nothing known
+        return {}
+    found = {}
+    for name in HOST_VARIABLES if isinstance(variables, Mapping) else ():
+        try:
+            value = variables.get(name)
+        except Exception:  # pylint: disable=broad-exception-caught  # an undefined or failing template
+            continue
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            found[name] = value
+    return found
 
 
-def host_account(hostvars, host):
-    """(key, problem): the account directory of ``host`` from its aws_account_id, or from its name (with why) when
-    that is not an account id."""
-    account_id = _host_var(hostvars, host, "aws_account_id")
+def host_account(variables, host):
+    """(key, problem): the account directory of ``host`` from its aws_account_id (``variables``, host_variables'),
+    or from its name (with why) when that is not an account id."""
+    account_id = variables.get("aws_account_id")
     try:
         return account_directory(str(account_id) if account_id is not None else None, host), None
     except ValueError as e:
@@ -64,12 +75,13 @@ def expected_accounts(hosts, account_ids, hostvars):
     account ids."""
     expected, reasons = [], {}
     for host in hosts or []:
-        key, problem = host_account(hostvars, host)
+        variables = host_variables(hostvars, host)
+        key, problem = host_account(variables, host)
         if problem:
             reasons[key] = problem
-        name = _host_var(hostvars, host, "aws_account_name")
+        name = variables.get("aws_account_name")
         expected.append({"key": key, "host": host, "name": str(name) if name is not None else None})
-        reason = _host_var(hostvars, host, "mfa_audit_not_audited")
+        reason = variables.get("mfa_audit_not_audited")
         if reason:
             reasons.setdefault(key, str(reason))
     for account_id in account_ids or []:
@@ -129,7 +141,7 @@ class ActionModule(ControllerAction):
             report_name=params["report_name"], mode=mode,
         ) if recordable else None
         host = task_vars.get("inventory_hostname") if recordable and not params["return_summary"] else None
-        own = host_account(task_vars.get("hostvars"), host)[0] if host else None
+        own = host_account(host_variables(task_vars.get("hostvars"), host), host)[0] if host else None
 
         try:
             if directory is not None:

@@ -135,3 +135,18 @@ def test_the_directory_summary_waits_for_the_lock(endpoint, tmp_path):
 def test_bad_options_fail(endpoint, tmp_path, args, message):
     result = _summary(endpoint, report_dir=str(tmp_path), **args)
     assert result["failed"] is True and message in result["msg"]
+
+
+def test_each_expected_host_s_variables_are_computed_once(endpoint, tmp_path):
+    reads = []
+
+    class Counted(dict):  # hostvars: each hostvars[host] computes all of that host's variables
+        def get(self, key, default=None):
+            reads.append(key)
+            return super().get(key, default)
+
+    hostvars = Counted(HOSTVARS)
+    summary = _summary(endpoint, {"hostvars": hostvars, "inventory_hostname": "prod"}, report_dir=str(tmp_path),
+                       expected_hosts=list(HOSTVARS), return_summary=False)
+    assert summary["accounts"]["total"] == len(HOSTVARS)
+    assert sorted(reads) == sorted(list(HOSTVARS) + ["prod"])  # and the calling host's own account
