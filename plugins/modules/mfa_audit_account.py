@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: mfa_audit_account
 short_description: Audit one AWS account's IAM and root MFA, in the controller's process, and keep its report
-version_added: 1.1.0
+version_added: 1.0.0
 description:
   - The whole MFA audit of one account in one task, run in the controller's process (an action plugin; this module
     file holds its documentation only), as the role C(mfaops.iam.mfa_audit) runs it for each account.

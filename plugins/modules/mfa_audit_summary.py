@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: mfa_audit_summary
 short_description: Add up the accounts' MFA audits into the organization summary, from a directory, S3 or job stats
-version_added: 1.1.0
+version_added: 1.0.0
 description:
   - Builds the organization summary of the MFA audit (JSON and Markdown) from the audit states that
     M(mfaops.iam.mfa_audit_account) keeps for each account, in the controller's process (an action plugin; this module
