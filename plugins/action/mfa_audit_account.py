@@ -92,6 +92,11 @@ def report_subdir(params, key, account_id, play_hosts):
         raise ValueError("account_subdirectory %s" % e) from None
 
 
+def stats(key, state):
+    """The account's state as the job's stats (set_stats with aggregate: AWX keeps them as the job's artifacts)."""
+    return {"data": {STATS_KEY: {key: mark_unsafe(state)}}, "per_host": False, "aggregate": True}
+
+
 def fail_message(report, subdir, account, locations):
     """The message that fails the host on the report's findings of failing kinds (None when there is none): the
     account is named unless its report is straight in the base directory (subdir ""), the play's only account."""
@@ -165,11 +170,7 @@ class ActionModule(ControllerAction):
             fail_message=mark_unsafe(message),
         )
         if params["publish_stats"]:
-            result["ansible_stats"] = {
-                "data": {STATS_KEY: {key: mark_unsafe(state)}},
-                "per_host": False,
-                "aggregate": True,
-            }
+            result["ansible_stats"] = stats(key, state)
         return result
 
     def _stores(self, params, aws, mode):
@@ -207,9 +208,5 @@ class ActionModule(ControllerAction):
         if params["not_audited"] == "fail":
             raise AnsibleActionFail(message, result=details)
         if params["publish_stats"]:
-            details["ansible_stats"] = {
-                "data": {STATS_KEY: {key: mark_unsafe(state)}},
-                "per_host": False,
-                "aggregate": True,
-            }
+            details["ansible_stats"] = stats(key, state)
         return details
