@@ -23,7 +23,9 @@ def main(workdir):
     listed = sorted(_plain(host_vars["aws_account_id"]) for host_vars in hostvars.values())
     assert listed == ids, "hosts of the accounts %s, expected one per account %s" % (listed, ids)
     reports = sorted(os.listdir(os.path.join(workdir, "reports")))
-    expected = sorted(ids + ["mfa_audit_organization.json", "mfa_audit_organization.md"])
+    # the summary, and the record of what its last rebuild read (hosts whose state it holds skip the rebuild)
+    expected = sorted(ids + ["mfa_audit_organization.json", "mfa_audit_organization.md",
+                             ".mfa_audit_organization.sources.json"])
     assert reports == expected, "report directory holds %s, expected %s" % (reports, expected)
     for account_id in ids:
         assert os.path.isfile(os.path.join(workdir, "reports", account_id, "mfa_audit.json")), account_id
