@@ -25,10 +25,14 @@ run_stage() {
 }
 
 passed=0 failed=0 failed_names=()
+times=()
 for stage in "${stages[@]}"; do
   echo "=== stage: $stage ==="
+  started=$SECONDS
   if run_stage "$stage"; then passed=$((passed + 1)); else failed=$((failed + 1)); failed_names+=("$stage"); fi
+  times+=("$stage $((SECONDS - started)) s")
 done
+echo "stage times: $(IFS=,; echo "${times[*]}" | sed 's/,/, /g')"
 [ $failed -eq 0 ] || echo "failed stages: ${failed_names[*]}"
 echo "stages: $passed passed, $failed failed"
 [ $failed -eq 0 ]
