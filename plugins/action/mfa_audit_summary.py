@@ -96,6 +96,13 @@ def _utcnow():
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+def _write_s3(s3, summary_name, summary, report_name):
+    """The summary's JSON and Markdown objects in S3 ({"json", "markdown"} URLs), or None without a bucket."""
+    if s3 is None:
+        return None
+    return s3.write_summary(summary_name, to_json(summary), organization_markdown(summary, report_name))
+
+
 class ActionModule(ControllerAction):
     MODULE_NAME = "mfaops.iam.mfa_audit_summary"  # written in check mode too, like the accounts' reports
 
@@ -152,13 +159,12 @@ class ActionModule(ControllerAction):
                         return dict(changed=False, accounts=counts, files=directory.summary_files(summary_name),
                                     s3_objects=None)
                     summary, files = self._rebuild(params, directory, s3, expected, reasons, now, inputs)
+                    # under the lock too: hosts that rebuild one after the other write S3's copy in the same order,
+                    # so the last rebuild's summary is the one S3 keeps
+                    s3_objects = _write_s3(s3, summary_name, summary, params["report_name"])
             else:
                 summary, files = self._build(params, None, s3, expected, reasons, _utcnow())[0], None
-            s3_objects = (
-                s3.write_summary(summary_name, to_json(summary), organization_markdown(summary, params["report_name"]))
-                if s3
-                else None
-            )
+                s3_objects = _write_s3(s3, summary_name, summary, params["report_name"])
         except (StoreError, ValueError) as e:
             raise AnsibleActionFail("The organization summary could not be written: %s" % e) from e
         result = dict(changed=False, accounts=summary["accounts"], files=files, s3_objects=s3_objects)

@@ -21,7 +21,9 @@ description:
     before the audit, or in an earlier play, has none). Unset, the summary covers every account that has a state.
   - In O(report_dir), the summary is rebuilt under an exclusive lock on the directory, so that several hosts may each
     run this task as they finish (the role C(mfaops.iam.mfa_audit) does), and the last one to finish writes the complete
-    summary. Written B(in check mode too), like the reports.
+    summary; with O(s3_bucket) too, its copy in S3 is written under the same lock, so S3 keeps the last rebuild's
+    summary. Without O(report_dir) nothing orders the S3 writes of runs at the same time, so build an S3-only summary
+    once (the playbook below). Written B(in check mode too), like the reports.
   - Each rebuild from O(report_dir) alone records beside the summary, in the hidden file
     C(.<summary_name>.sources.json), the digests of the states it read and of its other inputs. A host whose own
     account's state (in the directory named after its C(aws_account_id)) the summary on disk already holds, built

@@ -150,3 +150,34 @@ def test_each_expected_host_s_variables_are_computed_once(endpoint, tmp_path):
                        expected_hosts=list(HOSTVARS), return_summary=False)
     assert summary["accounts"]["total"] == len(HOSTVARS)
     assert sorted(reads) == sorted(list(HOSTVARS) + ["prod"])  # and the calling host's own account
+
+
+def test_the_s3_copy_is_written_under_the_directory_lock(endpoint, tmp_path, monkeypatch):
+    """Hosts that rebuild one after the other write S3's copy in the same order: the last rebuild's summary is the
+    one S3 keeps (written after the lock was released, an earlier rebuild's copy could land last)."""
+    import fcntl
+    import os
+
+    directory = DirectoryStore(str(tmp_path / "dir"), "mfa_audit", 0o640)
+    endpoint.boto3_client("s3").create_bucket(Bucket="reports")
+    for key, state in STATES.items():
+        directory.write_state(key, state)
+    held = []
+    original = S3Store.write_summary
+
+    def probing(self, *args):
+        fd = os.open(str(tmp_path / "dir"), os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            held.append(False)
+        except BlockingIOError:
+            held.append(True)
+        finally:
+            os.close(fd)
+        return original(self, *args)
+
+    monkeypatch.setattr(S3Store, "write_summary", probing)
+    result = _summary(endpoint, {"hostvars": HOSTVARS}, report_dir=str(tmp_path / "dir"), s3_bucket="reports",
+                      s3_prefix="audit", expected_hosts=list(HOSTVARS))
+    assert held == [True]
+    assert result["s3_objects"]["json"] == "s3://reports/audit/mfa_audit_organization.json"
