@@ -14,8 +14,6 @@ documentation only.
 
 import os
 from collections.abc import Mapping
-from datetime import datetime
-from datetime import timezone
 
 from ansible.errors import AnsibleActionFail
 
@@ -26,6 +24,7 @@ from ansible_collections.mfaops.iam.plugins.module_utils._audit.organization imp
 from ansible_collections.mfaops.iam.plugins.module_utils._audit.states import newest
 from ansible_collections.mfaops.iam.plugins.module_utils._audit.states import summary_inputs
 from ansible_collections.mfaops.iam.plugins.module_utils._common.client import client_config
+from ansible_collections.mfaops.iam.plugins.module_utils._common.stamps import naive_utcnow
 from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts.naming import account_directory
 from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts.naming import mark_unsafe
 from ansible_collections.mfaops.iam.plugins.plugin_utils._audit_store import DirectoryStore
@@ -92,10 +91,6 @@ def expected_accounts(hosts, account_ids, hostvars):
     return expected, reasons
 
 
-def _utcnow():
-    return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
 def _write_s3(s3, summary_name, summary, report_name):
     """The summary's JSON and Markdown objects in S3 ({"json", "markdown"} URLs), or None without a bucket."""
     if s3 is None:
@@ -153,7 +148,7 @@ class ActionModule(ControllerAction):
         try:
             if directory is not None:
                 with directory.lock():
-                    now = _utcnow()
+                    now = naive_utcnow()
                     counts = None if own is None else sources.covered(directory, summary_name, own, inputs, now)
                     if counts is not None:
                         return dict(changed=False, accounts=counts, files=directory.summary_files(summary_name),
@@ -163,7 +158,7 @@ class ActionModule(ControllerAction):
                     # so the last rebuild's summary is the one S3 keeps
                     s3_objects = _write_s3(s3, summary_name, summary, params["report_name"])
             else:
-                summary, files = self._build(params, None, s3, expected, reasons, _utcnow())[0], None
+                summary, files = self._build(params, None, s3, expected, reasons, naive_utcnow())[0], None
                 s3_objects = _write_s3(s3, summary_name, summary, params["report_name"])
         except (StoreError, ValueError) as e:
             raise AnsibleActionFail("The organization summary could not be written: %s" % e) from e

@@ -10,10 +10,9 @@ shared directory, an S3 prefix or AWX artifacts, whatever the strategy, the batc
 Plain dicts in, plain dicts out.
 """
 
-from datetime import datetime
 from datetime import timedelta
-from datetime import timezone
 
+from .._common.stamps import naive_utcnow
 from .ages import parse_stamp
 from .organization import report_problem
 
@@ -21,9 +20,6 @@ STATE_VERSION = 1
 COMPACT_KEYS = ("report_version", "generated_at", "totals", "summary", "failing", "source")
 NO_STATE = "no report: the audit did not run for this account (its host failed, was skipped or was left out before it)"
 
-
-def _utcnow():
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def compact(report):
@@ -101,7 +97,7 @@ def summary_inputs(states, expected=None, reasons=None, max_age_hours=None, now=
     (what the play knows, for example from the host's variables); ``max_age_hours``: a state older than this counts
     as not audited; ``now``: a UTC datetime (default: now).
     """
-    now = now or _utcnow()
+    now = now or naive_utcnow()
     wanted = list(expected) if expected is not None else [{"key": key} for key in sorted(states)]
     reports, not_audited, labels = {}, {}, {}
     for entry in wanted:

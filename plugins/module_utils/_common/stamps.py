@@ -14,6 +14,11 @@ def utcnow():
     return datetime.datetime.now(datetime.timezone.utc)
 
 
+def naive_utcnow():
+    """Now in UTC without a time zone, as the audit's age arithmetic (states, the summary's record) takes it."""
+    return utcnow().replace(tzinfo=None)
+
+
 def stamp(when=None):
     """``when`` as STAMP text: an aware datetime (converted to UTC), a naive one (taken as UTC), STAMP text (checked,
     ValueError otherwise), or None for now."""
