@@ -21,7 +21,6 @@ COMPACT_KEYS = ("report_version", "generated_at", "totals", "summary", "failing"
 NO_STATE = "no report: the audit did not run for this account (its host failed, was skipped or was left out before it)"
 
 
-
 def compact(report):
     """The report without its findings: what the summary adds up."""
     return {key: report[key] for key in COMPACT_KEYS if key in report}
