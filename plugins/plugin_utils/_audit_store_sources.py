@@ -40,13 +40,13 @@ from datetime import datetime
 from datetime import timedelta
 
 from ansible_collections.mfaops.iam.plugins.module_utils._audit.ages import parse_stamp
+from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts.naming import is_account_directory
 from ansible_collections.mfaops.iam.plugins.plugin_utils._audit_store import SUFFIXES
 from ansible_collections.mfaops.iam.plugins.plugin_utils._audit_store import StoreError
 from ansible_collections.mfaops.iam.plugins.plugin_utils._audit_store import digest
 from ansible_collections.mfaops.iam.plugins.plugin_utils._audit_store import to_json
 
 VERSION = 1
-_ACCOUNT_DIRECTORY = re.compile(r"[0-9]{12}|host_[a-z0-9_%-]+")  # naming.account_directory's names
 _HEX = re.compile(r"[0-9a-f]{64}")
 _COUNTS = ("total", "audited", "not_audited", "with_findings", "failing")
 
@@ -138,7 +138,7 @@ def _states_elsewhere(store):
     for entry in os.listdir(store.base):
         if entry == state_file:
             return True
-        if not _ACCOUNT_DIRECTORY.fullmatch(entry) and os.path.lexists(os.path.join(store.base, entry, state_file)):
+        if not is_account_directory(entry) and os.path.lexists(os.path.join(store.base, entry, state_file)):
             return True
     return False
 

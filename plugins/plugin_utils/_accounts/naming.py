@@ -132,6 +132,14 @@ def account_directory(account_id=None, host=None):
     return HOST_DIRECTORY_PREFIX + escaped
 
 
+_HOST_DIRECTORY = re.compile(r"%s(?:[a-z0-9_-]|%%[0-9A-F]{2})+" % HOST_DIRECTORY_PREFIX)
+
+
+def is_account_directory(name):
+    """Whether ``name`` is a name account_directory gives: an account id, or ``host_`` and an escaped host name."""
+    return bool(ACCOUNT_ID.fullmatch(name) or _HOST_DIRECTORY.fullmatch(name))
+
+
 def child_path(base, *names):
     """``base``/``names``..., each name a single path component (not empty, ``.``, ``..``, nor holding a ``/`` or a
     NUL); ValueError otherwise, or when the result, symlinks resolved, is not inside ``base``."""

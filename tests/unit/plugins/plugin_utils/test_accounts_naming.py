@@ -80,3 +80,14 @@ def test_a_host_name_is_never_a_group_or_a_reserved_name():
     names, clashes = naming.host_names(["localhost", "ou_prod", "all", "web"], [X, Y, Z, "444444444444"], ["ou_prod"])
     assert names == ["localhost_" + X, "ou_prod_" + Y, "all_" + Z, "web"]
     assert clashes == ["all", "localhost", "ou_prod"]
+
+
+@pytest.mark.parametrize("host", ["Web.A", "db-1", "lab/x", "Ünï", "..", "123456789012x"])
+def test_every_account_directory_is_recognised_as_one(host):
+    assert naming.is_account_directory(naming.account_directory(None, host))
+    assert naming.is_account_directory(naming.account_directory("123456789012", host))
+
+
+@pytest.mark.parametrize("name", ["by-name", "host_", "host_Web", "host_%2f", "12345678901", "mfa_audit.json", ".."])
+def test_other_names_are_not_account_directories(name):
+    assert not naming.is_account_directory(name)

@@ -110,6 +110,20 @@ def test_a_burst_rebuilds_once_and_the_summary_lists_every_host(store, rebuilds)
     assert oct(os.stat(_sidecar_path(store)).st_mode & 0o777) == "0o640"
 
 
+def test_hosts_without_an_account_id_skip_too(store, rebuilds):
+    """Their directories are host_ and the escaped host name (%XX in upper case): account directories, not strays."""
+    from ansible_collections.mfaops.iam.plugins.plugin_utils._accounts.naming import account_directory
+
+    hosts = ["Web.A", "db-1", "lab/x"]
+    hostvars = {host: {} for host in hosts}
+    for host in hosts:
+        key = account_directory(None, host)
+        store.write_state(key, audited_state(key, {"id": None, "host": host, "name": None}, _state("h0")["report"]))
+    for host in hosts:
+        _summarize(store, host, hosts=hosts, hostvars=hostvars)
+    assert len(rebuilds) == 1
+
+
 def test_a_host_whose_state_changed_after_the_last_rebuild_rebuilds(store, rebuilds):
     for host in HOSTS:
         store.write_state(_account(host), _state(host))
